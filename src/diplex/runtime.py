@@ -1,0 +1,479 @@
+"""The only module that touches event loops, threads and the timer signal.
+
+Rules (see DESIGN.md, "Runtime rules"):
+
+* One *process loop*, created explicitly, set as the driving thread's current loop, reused by
+  every sync entry point, never closed while the process lives. Async clients cached at module
+  level therefore stay valid across calls and across warm Lambda invocations.
+* Where an ASGI server (or the caller's own loop) is running, tools run on *that* loop.
+* Library code never calls ``asyncio.run()`` and never calls ``asyncio.get_event_loop()``.
+* Where a sync tool runs is decided here, once:
+
+  - on a running loop (ASGI server, ``acall``): in a worker thread, so the loop never blocks and
+    a hung tool still gets a timeout answer; ``inline`` tools skip the hand-off;
+  - from a sync entry point on the main thread (``Registry.call``, the Lambda handler):
+    directly on that thread, outside any loop, under a ``SIGALRM`` deadline;
+  - from a sync entry point on another thread: directly when there is no deadline, else in a
+    worker thread while this thread drives the loop until the deadline.
+
+What the timer signal cannot do: Python runs signal handlers between bytecodes of the main
+thread, so a tool stuck inside C code that holds the GIL (a long regex, a C extension that never
+checks for signals) is interrupted only when that C call returns. Blocking system calls such as
+``time.sleep``, socket reads and lock waits *are* interrupted. A tool that catches
+``BaseException`` can swallow the interruption; ``except Exception`` cannot. Any ``SIGALRM``
+handler and interval timer that were installed before a call are restored after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextvars
+import functools
+import inspect
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from types import FrameType
+from typing import Any, ParamSpec, TypeVar, cast
+
+from .errors import BridgeError, DeadlineExceeded
+
+__all__ = [
+    "call_async",
+    "call_blocking",
+    "current_deadline",
+    "drive",
+    "process_loop",
+    "refuse_inside_loop",
+    "run_sync",
+    "syncify",
+]
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+# ---------------------------------------------------------------------------------------------
+# The process loop
+# ---------------------------------------------------------------------------------------------
+
+_loop: asyncio.AbstractEventLoop | None = None
+# Guards the loop's creation and the "who drives it" state. Re-entrant because a concurrent
+# future's done-callback may run in the thread that registers it while it holds the lock.
+_driver = threading.Condition(threading.RLock())
+_driving = False  # True while some thread is inside _loop.run_until_complete()
+
+
+def process_loop() -> asyncio.AbstractEventLoop:
+    """The diplex-owned event loop of this process, created on first use."""
+    global _loop
+    loop = _loop
+    if loop is None or loop.is_closed():
+        with _driver:
+            if _loop is None or _loop.is_closed():  # closed only if someone else closed it
+                _loop = asyncio.new_event_loop()
+            loop = _loop
+    return loop
+
+
+def _forget_loop_after_fork() -> None:
+    # A forked child shares the parent's selector file descriptors: its copy of the loop must
+    # never run. The child builds its own on first use.
+    global _loop, _driver, _driving
+    _loop = None
+    _driver = threading.Condition(threading.RLock())
+    _driving = False
+    _timers.clear()
+
+
+os.register_at_fork(after_in_child=_forget_loop_after_fork)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def drive(awaitable: Awaitable[T]) -> T:
+    """Run ``awaitable`` on the process loop from a thread where no loop is running.
+
+    If no thread is driving the loop, this thread drives it (``run_until_complete``) and makes
+    it its current loop. If another thread is driving it, the awaitable is scheduled onto the
+    loop and this thread waits; should that driver stop before the awaitable is done, this
+    thread takes over driving, so a submission can never be stranded on a stopped loop.
+    """
+    global _driving
+    loop = process_loop()
+    with _driver:
+        if _driving or loop.is_running():
+            future = _submit(awaitable, loop)
+            future.add_done_callback(_wake_waiters)
+            # Deadlock reasoning: the driver releases _driver while the loop runs, and sets
+            # _driving = False (then notifies) under _driver when it stops, so this wait ends
+            # either with our result or with the loop free for us to drive.
+            while not _driver.wait_for(
+                lambda: future.done() or not (_driving or loop.is_running()),
+                # A loop run by someone else (not drive()) stops without telling us: look
+                # again now and then. A driver of ours always notifies.
+                timeout=None if _driving else 0.05,
+            ):
+                pass
+            if future.done():
+                return future.result()
+            mine: Awaitable[T] = asyncio.wrap_future(future, loop=loop)
+        else:
+            mine = awaitable
+        _driving = True
+    try:
+        asyncio.set_event_loop(loop)  # so code that asks for "the current loop" finds ours
+        return loop.run_until_complete(mine)
+    finally:
+        with _driver:
+            _driving = False
+            _driver.notify_all()
+
+
+def _wake_waiters(_: object) -> None:
+    with _driver:
+        _driver.notify_all()
+
+
+def _submit(awaitable: Awaitable[T], loop: asyncio.AbstractEventLoop) -> concurrent.futures.Future[T]:
+    """Schedule ``awaitable`` on ``loop`` (running in another thread), carrying this context."""
+    result: concurrent.futures.Future[T] = concurrent.futures.Future()
+    context = contextvars.copy_context()
+
+    def start() -> None:
+        if not result.set_running_or_notify_cancel():
+            _discard(awaitable)
+            return
+        # create_task copies the context current at creation: ours, thanks to context.run.
+        task = context.run(asyncio.ensure_future, awaitable)
+        task.add_done_callback(functools.partial(_settle, result))
+
+    loop.call_soon_threadsafe(start)
+    return result
+
+
+def _settle(result: concurrent.futures.Future[T], task: asyncio.Future[T]) -> None:
+    if task.cancelled():
+        result.cancel()  # pragma: no cover - only when the loop is torn down under the task
+    elif (exc := task.exception()) is not None:
+        result.set_exception(exc)
+    else:
+        result.set_result(task.result())
+
+
+def _discard(awaitable: Awaitable[Any]) -> None:
+    if inspect.iscoroutine(awaitable):
+        awaitable.close()  # no "coroutine was never awaited" warning for a refused call
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker threads
+# ---------------------------------------------------------------------------------------------
+
+_worker = threading.local()  # .loop: the loop that dispatched the job this thread runs
+
+
+class _Workers:
+    """Daemon worker threads, reused while idle.
+
+    Daemon threads, unlike ``ThreadPoolExecutor``'s, do not hold the interpreter open at exit:
+    a hung tool whose caller already got a timeout answer cannot block shutdown. Each running
+    sync tool holds one thread; at most ``max_idle`` idle threads are kept.
+    """
+
+    def __init__(self, max_idle: int = 32) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+        self._started = 0
+        self._max_idle = max_idle
+
+    def submit(self, fn: Callable[[], T], loop: asyncio.AbstractEventLoop) -> concurrent.futures.Future[T]:
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        context = contextvars.copy_context()
+
+        def job() -> None:
+            if not future.set_running_or_notify_cancel():
+                return  # the caller gave up before a thread was free
+            _worker.loop = loop
+            try:
+                value = context.run(fn)
+            except BaseException as exc:  # the awaiting side decides what it means
+                future.set_exception(exc)
+            else:
+                future.set_result(value)
+            finally:
+                _worker.loop = None
+
+        with self._lock:
+            if self._idle:
+                self._idle -= 1  # that idle thread is now committed to take this job
+                self._jobs.put(job)
+                return future
+            self._started += 1
+            name = f"diplex-worker-{self._started}"
+        threading.Thread(target=self._work, args=(job,), name=name, daemon=True).start()
+        return future
+
+    def _work(self, job: Callable[[], None]) -> None:
+        while True:
+            job()
+            with self._lock:
+                if self._idle >= self._max_idle:
+                    return
+                self._idle += 1
+            job = self._jobs.get()
+
+
+_workers = _Workers()
+
+
+# ---------------------------------------------------------------------------------------------
+# Deadlines
+# ---------------------------------------------------------------------------------------------
+
+# The deadline (time.monotonic()) of the tool call this context is inside, for nesting: a call
+# made inside another gets the earlier of the two deadlines.
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("diplex_deadline", default=None)
+
+
+def current_deadline() -> float | None:
+    """The deadline of the call this code runs inside, as a ``time.monotonic()`` value."""
+    return _deadline.get()
+
+
+def _earliest(deadline: float | None) -> float | None:
+    outer = _deadline.get()
+    if outer is None:
+        return deadline
+    return outer if deadline is None else min(outer, deadline)
+
+
+async def _await_until(awaitable: Awaitable[T], deadline: float | None) -> T:
+    """Await ``awaitable``; past ``deadline`` raise DeadlineExceeded *without* waiting for it.
+
+    Not waiting matters: a tool that swallows cancellation, or a worker thread that cannot be
+    stopped, must not hold the answer back.
+    """
+    if deadline is None:
+        return await awaitable
+    task = asyncio.ensure_future(awaitable)
+    try:
+        done, _ = await asyncio.wait((task,), timeout=deadline - time.monotonic())
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    if done:
+        return task.result()
+    task.cancel()
+    task.add_done_callback(_consume)
+    raise DeadlineExceeded("the call ran past its deadline")
+
+
+def _consume(task: asyncio.Future[Any]) -> None:
+    # Retrieve the abandoned task's outcome so asyncio does not log "exception never retrieved".
+    if not task.cancelled():
+        task.exception()
+
+
+class _Expired(BaseException):
+    """Raised inside a sync tool by SIGALRM. A BaseException: ``except Exception`` misses it."""
+
+
+class _Timer:
+    """One armed deadline on the main thread's interval timer."""
+
+    __slots__ = ("deadline",)
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+
+
+_timers: list[_Timer] = []  # armed deadlines, outermost first (main thread only)
+_timer_saved: list[Any] = []  # [previous handler, previous (delay, interval), armed at]
+_timer_live = False
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    global _timer_live
+    if _timer_live:
+        _timer_live = False
+        raise _Expired
+
+
+def _can_arm_timer() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _set_timer(deadline: float) -> None:
+    global _timer_live
+    _timer_live = True
+    signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 1e-6))
+
+
+def _arm(timer: _Timer) -> None:
+    if not _timers:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        _timer_saved[:] = [previous, signal.getitimer(signal.ITIMER_REAL), time.monotonic()]
+    _timers.append(timer)
+    _set_timer(timer.deadline)
+
+
+def _disarm(timer: _Timer) -> None:
+    """Undo _arm(timer). Idempotent, so it can be finished after a signal interrupted it."""
+    global _timer_live
+    if not _timers or _timers[-1] is not timer:
+        return
+    _timer_live = False  # from here on a signal that arrives is ignored
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    _timers.pop()
+    if _timers:  # back to the enclosing call's deadline
+        _set_timer(_timers[-1].deadline)
+        return
+    previous, (delay, interval), armed_at = _timer_saved
+    signal.signal(signal.SIGALRM, previous)
+    if delay > 0:  # someone else's timer was running: give it back what is left of it
+        left = max(delay - (time.monotonic() - armed_at), 1e-6)
+        signal.setitimer(signal.ITIMER_REAL, left, interval)
+
+
+def _call_under_timer(fn: Callable[[], T], deadline: float) -> T:
+    if deadline <= time.monotonic():
+        raise DeadlineExceeded("the deadline had passed before the call started")
+    timer = _Timer(deadline)
+    try:
+        try:
+            _arm(timer)
+            return fn()
+        finally:
+            _disarm(timer)
+    except _Expired:
+        _disarm(timer)  # the signal may have landed inside the first _disarm, before its end
+        if _timers:
+            # The signal may have been the enclosing call's, re-armed as this one ended: arm
+            # it again, so the enclosing tool is interrupted too if its own time is up.
+            _set_timer(_timers[-1].deadline)
+        raise DeadlineExceeded("the call ran past its deadline") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Calling a tool: the one decision of where it runs
+# ---------------------------------------------------------------------------------------------
+
+
+async def call_async(
+    fn: Callable[[], Any], *, is_async: bool, deadline: float | None, inline: bool = False
+) -> Any:
+    """Call a tool from a running loop (an ASGI server, ``acall``)."""
+    deadline = _earliest(deadline)
+    if deadline is not None and deadline <= time.monotonic():
+        raise DeadlineExceeded("the deadline had passed before the call started")
+    token = _deadline.set(deadline)
+    try:
+        if is_async:
+            return await _await_until(fn(), deadline)
+        if inline:
+            if deadline is not None and _can_arm_timer():
+                return _call_under_timer(fn, deadline)
+            return fn()
+        loop = asyncio.get_running_loop()
+        return await _await_until(asyncio.wrap_future(_workers.submit(fn, loop)), deadline)
+    finally:
+        _deadline.reset(token)
+
+
+def call_blocking(
+    fn: Callable[[], Any], *, is_async: bool, deadline: float | None, inline: bool = False
+) -> Any:
+    """Call a tool from a thread with no running loop (``Registry.call``, the Lambda handler)."""
+    refuse_inside_loop("a blocking tool call", "await registry.acall(...)")
+    deadline = _earliest(deadline)
+    if is_async or (deadline is not None and not _can_arm_timer()):
+        return _wait(call_async(fn, is_async=is_async, deadline=deadline, inline=False))
+    token = _deadline.set(deadline)
+    try:
+        return fn() if deadline is None else _call_under_timer(fn, deadline)
+    finally:
+        _deadline.reset(token)
+
+
+# ---------------------------------------------------------------------------------------------
+# The public bridge
+# ---------------------------------------------------------------------------------------------
+
+
+def refuse_inside_loop(what: str, instead: str) -> None:
+    """Raise BridgeError when this thread's event loop is running: blocking would hang it."""
+    if _running_loop() is not None:
+        raise BridgeError(
+            f"{what} was made from a thread whose event loop is running; blocking there would "
+            f"deadlock that loop, so use {instead} instead"
+        )
+
+
+def _wait(awaitable: Awaitable[T]) -> T:
+    """Block this (loop-less) thread until ``awaitable`` is done, on the right loop."""
+    dispatcher: asyncio.AbstractEventLoop | None = getattr(_worker, "loop", None)
+    if dispatcher is None:
+        return drive(awaitable)
+    # A diplex worker: go back to the loop that dispatched us, which is running and never
+    # blocks on this thread (it awaits our future), so waiting here cannot deadlock.
+    if dispatcher.is_closed():
+        _discard(awaitable)
+        raise BridgeError("the event loop that started this worker thread has been closed")
+    return _submit(awaitable, dispatcher).result()
+
+
+def run_sync(awaitable_or_fn: Awaitable[T] | Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
+    """Run async code from sync code and return its result.
+
+    ``run_sync(coro)`` or ``run_sync(async_fn, *args, **kwargs)``:
+
+    * in a diplex worker thread (a sync tool served by an ASGI server), the coroutine runs on
+      the loop that dispatched the worker, so async clients cached on that loop stay valid;
+    * in a thread with no running loop, it runs on the process loop (driving it, or handing
+      the coroutine to the thread that is driving it);
+    * in a thread whose loop is running, it refuses: blocking there would deadlock the loop,
+      so ``await`` the coroutine instead.
+
+    Context variables are carried into the coroutine.
+    """
+    if inspect.isawaitable(awaitable_or_fn):
+        if args or kwargs:
+            _discard(awaitable_or_fn)
+            raise TypeError("run_sync(awaitable) takes no further arguments")
+        awaitable: Awaitable[T] = awaitable_or_fn
+    elif callable(awaitable_or_fn):
+        awaitable = awaitable_or_fn(*args, **kwargs)
+        if not inspect.isawaitable(awaitable):
+            raise TypeError(
+                f"run_sync() expected an async function, {awaitable_or_fn!r} returned {awaitable!r}"
+            )
+    else:
+        raise TypeError(f"run_sync() expected an awaitable or an async function, not {awaitable_or_fn!r}")
+    try:
+        refuse_inside_loop("a run_sync() call", "`await` on the coroutine")
+    except BridgeError:
+        _discard(awaitable)
+        raise
+    return _wait(awaitable)
+
+
+def syncify(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
+    """Turn an async function into a sync one that runs it through :func:`run_sync`."""
+    if not inspect.iscoroutinefunction(fn):
+        raise TypeError(f"syncify() expects an async function, not {fn!r}")
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        return run_sync(fn(*args, **kwargs))
+
+    return cast(Callable[P, T], wrapper)
