@@ -147,6 +147,20 @@ class Registry:
         """Call a tool from async code, on the running loop."""
         return await invoke_async(self._tools, name, arguments, context)
 
+    # -- surfaces (imported on demand: the core never imports HTTP code) ---------------------
+
+    def router(self, prefix: str = "/tools", **options: Any) -> Any:
+        """A FastAPI ``APIRouter`` serving every tool at ``POST {prefix}/{name}``."""
+        from .rest import create_router
+
+        return create_router(self, prefix=prefix, **options)
+
+    def mcp_app(self, **options: Any) -> Any:
+        """An ASGI app answering MCP (Streamable HTTP, both eras) at its root."""
+        from .mcp import create_mcp_app
+
+        return create_mcp_app(self, **options)
+
     def __repr__(self) -> str:
         return f"<Registry {self.name!r} v{self.version}: {len(self._tools)} tools>"
 
