@@ -35,7 +35,9 @@ def add(a: int, b: int) -> int:
     return a + b
 
 
-@registry.tool(read_only=True, idempotent=True, tags=["math"], examples=[diplex.Example({"a": 7, "b": 2}, 3.5)])
+@registry.tool(
+    read_only=True, idempotent=True, tags=["math"], examples=[diplex.Example({"a": 7, "b": 2}, 3.5)]
+)
 def divide(a: float, b: float) -> float:
     """Divide a by b.
 
@@ -121,7 +123,8 @@ async def _db() -> aiosqlite.Connection:
         connection._thread.daemon = True
         await connection
         await connection.execute(
-            "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL, created TEXT NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS notes"
+            " (id INTEGER PRIMARY KEY, text TEXT NOT NULL, created TEXT NOT NULL)"
         )
         await connection.commit()
         _connection = connection

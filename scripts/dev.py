@@ -33,7 +33,7 @@ def sh(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - this script may be started by any python3
         sys.exit(f"diplex needs Python >= 3.10; this is {sys.version.split()[0]}")
     stamp = VENV / ".diplex-installed"
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()

@@ -71,11 +71,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             from .serve import serve
 
-            return serve(args.target, host=args.host, port=args.port, reload=args.reload)
+            return int(serve(args.target, host=args.host, port=args.port, reload=args.reload))
         if args.command == "stdio":
+            registry = load_registry(args.target)
             from .mcp.stdio import serve_stdio
 
-            return serve_stdio(load_registry(args.target))
+            return int(serve_stdio(registry))
     except TargetError as exc:
         print(f"diplex {args.command}: {exc}", file=sys.stderr)
         return 2

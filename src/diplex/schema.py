@@ -13,6 +13,7 @@ import dataclasses
 import datetime
 import decimal
 import enum
+import functools
 import inspect
 import ipaddress
 import pathlib
@@ -216,7 +217,11 @@ def read_signature(
         signature = inspect.signature(fn)
     except (TypeError, ValueError) as exc:
         raise RegistrationError(f"tool {tool_name!r}: cannot read its signature ({exc})") from exc
-    target = fn if inspect.isroutine(fn) or isinstance(fn, type) else type(fn).__call__
+    target: Any = fn
+    while isinstance(target, functools.partial):
+        target = target.func
+    if not (inspect.isroutine(target) or isinstance(target, type)):
+        target = type(target).__call__
     try:
         hints = typing.get_type_hints(target, include_extras=True)
     except Exception as exc:
@@ -279,9 +284,15 @@ class Validator:
         for p in params:
             annotation = Any if p.annotation is inspect.Parameter.empty else p.annotation
             if p.description is not None:
-                annotation = typing_extensions.Annotated[
-                    annotation, pydantic.Field(description=p.description)
-                ]
+                # The docstring's description goes first, so an explicit Annotated Field wins.
+                base, *metadata = (
+                    get_args(annotation)
+                    if get_origin(annotation) is typing_extensions.Annotated
+                    else (annotation,)
+                )
+                doc_field = pydantic.Field(description=p.description)
+                parts = (base, doc_field, *metadata)
+                annotation = typing_extensions.Annotated[parts]
             required = p.default is inspect.Parameter.empty
             fields[p.name] = (
                 typing_extensions.Required[annotation]
