@@ -28,6 +28,9 @@ CORE_TESTS = [
     "tests/test_schema.py",
     "tests/test_examples.py",
     "tests/test_public_api.py",
+    "tests/aws/test_events.py",
+    "tests/aws/test_handler.py",
+    "tests/aws/test_soak.py",
 ]
 NESTED = "DIPLEX_INTERPRETER_RUN"
 

@@ -7,8 +7,19 @@
     │                            caller (REST 400 or the status it carries, MCP isError result)
     ├── BridgeError              sync/async bridge misuse, e.g. ``run_sync`` called from a
     │                            thread whose event loop is running ("await it instead")
-    └── DeadlineExceeded         a tool call ran past its deadline; the invoker turns it into
-                                 a ``timeout`` outcome, callers normally never see it
+    ├── DeadlineExceeded         a tool call ran past its deadline; the invoker turns it into
+    │                            a ``timeout`` outcome, callers normally never see it
+    ├── UnsupportedEvent         a Lambda event of no shape diplex knows (so Lambda reports a
+    │                            function error and async invocations retry)
+    ├── AppStartupFailed         a user app's ASGI lifespan startup failed on Lambda; tried
+    │                            again on the next invocation
+    └── InvocationError          a direct Lambda invocation of a tool failed; the class name is
+        │                        the ``errorType`` Step Functions and callers catch by
+        ├── ToolNotFound         no tool of that name
+        ├── InvalidArguments     the event or the arguments are invalid
+        ├── ToolFailed           the tool raised ToolError: its message
+        ├── ToolTimeout          the tool ran past its deadline
+        └── InternalError        anything else: only a request id, never the tool's traceback
 
 Errors a tool raises that are not ``ToolError`` are *internal*: the caller sees a generic
 message and a request id, the log gets the traceback.
@@ -23,11 +34,19 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "AppStartupFailed",
     "BridgeError",
     "DeadlineExceeded",
     "DiplexError",
+    "InternalError",
+    "InvalidArguments",
+    "InvocationError",
     "RegistrationError",
     "ToolError",
+    "ToolFailed",
+    "ToolNotFound",
+    "ToolTimeout",
+    "UnsupportedEvent",
 ]
 
 
@@ -61,3 +80,50 @@ class ToolError(DiplexError):
         self.message = message
         self.status = status
         self.data = data
+
+
+class UnsupportedEvent(DiplexError):
+    """A Lambda event of a shape diplex does not know; the message lists the known sources."""
+
+
+class AppStartupFailed(DiplexError):
+    """A user app's ASGI lifespan startup failed; the next invocation tries again."""
+
+
+class InvocationError(DiplexError):
+    """A direct (non-HTTP) invocation of a tool failed. Subclasses name the error kind.
+
+    ``kind`` is the invoker's error kind; ``details`` the per-field problems of invalid
+    arguments; ``data`` a ToolError's data; ``request_id`` the invocation's request id.
+    """
+
+    kind = "internal"
+
+    def __init__(
+        self, message: str, *, details: Any = (), data: Any = None, request_id: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+        self.data = data
+        self.request_id = request_id
+
+
+class ToolNotFound(InvocationError):
+    kind = "not_found"
+
+
+class InvalidArguments(InvocationError):
+    kind = "invalid_arguments"
+
+
+class ToolFailed(InvocationError):
+    kind = "tool_error"
+
+
+class ToolTimeout(InvocationError):
+    kind = "timeout"
+
+
+class InternalError(InvocationError):
+    kind = "internal"

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import functools
 import inspect
@@ -36,7 +37,7 @@ import queue
 import signal
 import threading
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from types import FrameType
 from typing import Any, ParamSpec, TypeVar, cast
 
@@ -47,6 +48,8 @@ __all__ = [
     "call_blocking",
     "current_deadline",
     "drive",
+    "in_running_loop",
+    "lend_loop",
     "process_loop",
     "refuse_inside_loop",
     "run_sync",
@@ -92,6 +95,11 @@ def _forget_loop_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_loop_after_fork)
 
 
+def in_running_loop() -> bool:
+    """Whether this thread is running an event loop right now."""
+    return _running_loop() is not None
+
+
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
@@ -132,6 +140,29 @@ def drive(awaitable: Awaitable[T]) -> T:
     try:
         asyncio.set_event_loop(loop)  # so code that asks for "the current loop" finds ours
         return loop.run_until_complete(mine)
+    finally:
+        with _driver:
+            _driving = False
+            _driver.notify_all()
+
+
+@contextlib.contextmanager
+def lend_loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """Lend the process loop to code that runs it itself (Mangum's ``run_until_complete``).
+
+    The loop becomes this thread's current loop again (a tool or library that ran
+    ``asyncio.run()`` on this thread cleared it), and no other thread drives it meanwhile.
+    """
+    global _driving
+    refuse_inside_loop("lending the process loop", "an awaitable ASGI call")
+    loop = process_loop()
+    with _driver:
+        while not _driver.wait_for(lambda: not (_driving or loop.is_running()), timeout=0.05):
+            pass  # same reasoning as in drive(): a driver of ours notifies, others are polled
+        _driving = True
+    try:
+        asyncio.set_event_loop(loop)
+        yield loop
     finally:
         with _driver:
             _driving = False

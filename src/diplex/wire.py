@@ -25,13 +25,16 @@ def dumps(value: Any) -> bytes:
 
 @dataclasses.dataclass
 class HttpRequest:
-    """An HTTP request. ``headers`` keys are lower-case; repeated headers are joined by ', '."""
+    """An HTTP request. ``headers`` keys are lower-case; repeated headers are joined by ', '.
+
+    ``path`` is percent-decoded; ``query`` is the raw query string (without '?').
+    """
 
     method: str
     path: str
     headers: Mapping[str, str]
     body: bytes = b""
-    query: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    query: str = ""
 
 
 @dataclasses.dataclass
