@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
-__all__ = ["Surface", "ToolContext", "Transport"]
+__all__ = ["ProgressSink", "Surface", "ToolContext", "Transport"]
 
 Surface = Literal["rest", "mcp", "direct", "python"]
 Transport = Literal["asgi", "lambda", "stdio", "inprocess"]
+
+# Where progress reports go: (progress, total, message). Set by a surface that can deliver them.
+ProgressSink = Callable[[float, float | None, str | None], Awaitable[None]]
 
 _logger = logging.getLogger("diplex.tools")
 
@@ -21,9 +25,19 @@ class ToolContext:
     ``deadline`` is a ``time.monotonic()`` value (or None); ``timeout`` is a convenience that
     sets it to now + timeout seconds. ``platform`` holds the platform's own context object
     (the Lambda context on Lambda). The request id is made on first use when none was given.
+    ``progress`` is where :meth:`report_progress` sends its reports (None: nobody listens).
     """
 
-    __slots__ = ("_logger", "_request_id", "deadline", "platform", "surface", "tool", "transport")
+    __slots__ = (
+        "_logger",
+        "_progress",
+        "_request_id",
+        "deadline",
+        "platform",
+        "surface",
+        "tool",
+        "transport",
+    )
 
     def __init__(
         self,
@@ -34,6 +48,7 @@ class ToolContext:
         deadline: float | None = None,
         timeout: float | None = None,
         platform: Any = None,
+        progress: ProgressSink | None = None,
     ) -> None:
         if timeout is not None:
             if deadline is not None:
@@ -44,6 +59,7 @@ class ToolContext:
         self.transport: Transport = transport
         self.deadline = deadline
         self.platform = platform
+        self._progress = progress
         self.tool: str | None = None  # set by the invoker to the name of the tool being called
         self._logger: logging.LoggerAdapter[logging.Logger] | None = None
 
@@ -58,6 +74,17 @@ class ToolContext:
         if self.deadline is None:
             return None
         return max(0.0, self.deadline - time.monotonic())
+
+    async def report_progress(
+        self, progress: float, total: float | None = None, message: str | None = None
+    ) -> None:
+        """Tell the caller how far the call has got (an MCP progress notification).
+
+        A no-op when the caller asked for no progress or the surface cannot deliver it (REST,
+        a buffered Lambda response). From a sync tool: ``run_sync(ctx.report_progress(...))``.
+        """
+        if self._progress is not None:
+            await self._progress(progress, total, message)
 
     @property
     def logger(self) -> logging.LoggerAdapter[logging.Logger]:

@@ -34,15 +34,17 @@ class Fallback:
         return self._lifespan
 
     def handle(self, request: HttpRequest, context: Any, source_ip: str) -> HttpResponse:
-        if self._mangum is None:
-            from mangum import Mangum
-
+        if self._lifespan is None:
             self._lifespan = Lifespan(self._make_app())
-            self._mangum = Mangum(self._lifespan.wrapped, lifespan="off")
-        assert self._lifespan is not None
         self._lifespan.startup()  # once; raises AppStartupFailed (and retries next time)
         event = _canonical_event(request, context, source_ip)
         with runtime.lend_loop():
+            if self._mangum is None:
+                from mangum import Mangum
+
+                # Built while our loop is current: its constructor asks for "the current loop"
+                # (a DeprecationWarning on 3.12-3.13 when there is none, its own loop on 3.14).
+                self._mangum = Mangum(self._lifespan.wrapped, lifespan="off")
             answer = self._mangum(event, context)
         return _response(answer)
 

@@ -1,0 +1,81 @@
+"""The modern era's routing headers: ``MCP-Protocol-Version``, ``Mcp-Method``, ``Mcp-Name``.
+
+On HTTP a 2026-07-28 request repeats parts of its body in headers, so that gateways can route
+it without parsing JSON. The server checks that they agree with the body (-32020 otherwise).
+A value that is not plain visible ASCII travels as ``=?base64?<base64 of UTF-8>?=``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .jsonrpc import HEADER_MISMATCH, RpcError
+
+__all__ = ["RoutingHeaders", "check_routing", "decode_header_value"]
+
+_VISIBLE_ASCII = re.compile(r"[\x20-\x7e]*")
+_PREFIX, _SUFFIX = "=?base64?", "?="
+
+
+@dataclasses.dataclass(frozen=True)
+class RoutingHeaders:
+    """The routing headers of one HTTP request, whitespace-trimmed; None when absent."""
+
+    protocol_version: str | None = None
+    method: str | None = None
+    name: str | None = None
+
+    @classmethod
+    def read(cls, headers: Mapping[str, str]) -> RoutingHeaders:
+        """From lower-cased HTTP headers."""
+        version, method, name = (
+            headers.get("mcp-protocol-version"),
+            headers.get("mcp-method"),
+            headers.get("mcp-name"),
+        )
+        return cls(
+            None if version is None else version.strip(),
+            None if method is None else method.strip(),
+            None if name is None else name.strip(),
+        )
+
+
+def decode_header_value(raw: str) -> str | None:
+    """The value a header stands for, or None when it is malformed."""
+    if raw.startswith(_PREFIX) and raw.endswith(_SUFFIX) and len(raw) >= len(_PREFIX) + len(_SUFFIX):
+        encoded = raw[len(_PREFIX) : -len(_SUFFIX)]
+        try:
+            data = base64.b64decode(encoded, validate=True)
+            value = data.decode("utf-8")
+        except (binascii.Error, ValueError):
+            return None
+        return value if base64.b64encode(data).decode() == encoded else None  # canonical only
+    return raw if _VISIBLE_ASCII.fullmatch(raw) else None
+
+
+def _mismatch(header: str, sent: str | None, body: object) -> RpcError:
+    if sent is None:
+        return RpcError(HEADER_MISMATCH, f"Header mismatch: the {header} header is required")
+    return RpcError(
+        HEADER_MISMATCH, f"Header mismatch: {header} header value {sent!r} does not match body value {body!r}"
+    )
+
+
+def check_routing(headers: RoutingHeaders, version: Any, method: str, params: Mapping[str, Any]) -> None:
+    """Raise -32020 unless the headers agree with the body of a modern request."""
+    if headers.protocol_version != version:
+        raise _mismatch("MCP-Protocol-Version", headers.protocol_version, version)
+    if headers.method != method:
+        raise _mismatch("Mcp-Method", headers.method, method)
+    if method == "tools/call":
+        name = params.get("name")
+        if not isinstance(name, str):
+            return  # the params check answers -32602 for it
+        sent = headers.name
+        if sent is None or decode_header_value(sent) != name:
+            raise _mismatch("Mcp-Name", sent, name)
