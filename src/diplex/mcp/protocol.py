@@ -43,7 +43,7 @@ from .jsonrpc import (
 from .notify import Notify, progress_sink
 from .options import McpOptions
 from .results import call_result
-from .routing import RoutingHeaders, check_routing
+from .routing import RoutingHeaders, check_param_headers, check_routing
 from .versions import (
     CAPABILITIES_KEY,
     HANDSHAKE_VERSIONS,
@@ -241,6 +241,10 @@ class Dispatcher:
         version = meta[VERSION_KEY]
         if headers is not None:
             check_routing(headers, version, method, params)
+            name = params.get("name")
+            tool = self.registry.get(name) if method == "tools/call" and isinstance(name, str) else None
+            if tool is not None:
+                check_param_headers(headers, tool, params.get("arguments"))
         if version not in MODERN_VERSIONS:
             raise _unsupported(version)
         return version, True

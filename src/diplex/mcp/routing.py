@@ -1,4 +1,5 @@
-"""The modern era's routing headers: ``MCP-Protocol-Version``, ``Mcp-Method``, ``Mcp-Name``.
+"""The modern era's routing headers: ``MCP-Protocol-Version``, ``Mcp-Method``, ``Mcp-Name``,
+and ``Mcp-Param-{X}`` for the arguments a tool's input schema marks with ``"x-mcp-header": "X"``.
 
 On HTTP a 2026-07-28 request repeats parts of its body in headers, so that gateways can route
 it without parsing JSON. The server checks that they agree with the body (-32020 otherwise).
@@ -11,12 +12,14 @@ import base64
 import binascii
 import dataclasses
 import re
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
+from ..tool import Tool
 from .jsonrpc import HEADER_MISMATCH, RpcError
 
-__all__ = ["RoutingHeaders", "check_routing", "decode_header_value"]
+__all__ = ["RoutingHeaders", "check_param_headers", "check_routing", "decode_header_value"]
 
 _VISIBLE_ASCII = re.compile(r"[\x20-\x7e]*")
 _PREFIX, _SUFFIX = "=?base64?", "?="
@@ -29,6 +32,7 @@ class RoutingHeaders:
     protocol_version: str | None = None
     method: str | None = None
     name: str | None = None
+    params: Mapping[str, str] = dataclasses.field(default_factory=dict)  # "x" of Mcp-Param-X, lower
 
     @classmethod
     def read(cls, headers: Mapping[str, str]) -> RoutingHeaders:
@@ -38,10 +42,12 @@ class RoutingHeaders:
             headers.get("mcp-method"),
             headers.get("mcp-name"),
         )
+        params = {k[10:]: v.strip() for k, v in headers.items() if k.startswith("mcp-param-")}
         return cls(
             None if version is None else version.strip(),
             None if method is None else method.strip(),
             None if name is None else name.strip(),
+            params,
         )
 
 
@@ -79,3 +85,60 @@ def check_routing(headers: RoutingHeaders, version: Any, method: str, params: Ma
         sent = headers.name
         if sent is None or decode_header_value(sent) != name:
             raise _mismatch("Mcp-Name", sent, name)
+
+
+# Per tool: (header name lower-cased, path of property names) for each x-mcp-header property.
+_PARAM_HEADERS: weakref.WeakKeyDictionary[Tool, tuple[tuple[str, tuple[str, ...]], ...]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _param_headers(tool: Tool) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    cached = _PARAM_HEADERS.get(tool)
+    if cached is None:
+        found: list[tuple[str, tuple[str, ...]]] = []
+        _collect(tool.input_schema, (), found)
+        cached = _PARAM_HEADERS[tool] = tuple(found)
+    return cached
+
+
+def _collect(schema: Any, path: tuple[str, ...], found: list[tuple[str, tuple[str, ...]]]) -> None:
+    properties = schema.get("properties") if isinstance(schema, Mapping) else None
+    if not isinstance(properties, Mapping):
+        return
+    for name, prop in properties.items():
+        if not isinstance(prop, Mapping):
+            continue
+        header = prop.get("x-mcp-header")
+        if isinstance(header, str) and header:
+            found.append((header.lower(), (*path, name)))
+        _collect(prop, (*path, name), found)  # only through plain `properties` chains
+
+
+def _matches(decoded: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return decoded == ("true" if value else "false")
+    if isinstance(value, int):
+        try:
+            return int(decoded) == value
+        except ValueError:
+            return False
+    return isinstance(value, str) and decoded == value
+
+
+def check_param_headers(headers: RoutingHeaders, tool: Tool, arguments: Any) -> None:
+    """Raise -32020 unless every ``Mcp-Param-*`` header the tool declares matches its argument.
+
+    An argument that is absent or null needs no header; one that is present needs its header,
+    decoded (``=?base64?...?=``) and equal to the argument (integers compare numerically).
+    """
+    for header, path in _param_headers(tool):
+        value: Any = arguments
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if value is None:
+            continue
+        sent = headers.params.get(header)
+        decoded = None if sent is None else decode_header_value(sent)
+        if decoded is None or not _matches(decoded, value):
+            raise _mismatch(f"Mcp-Param-{header}", sent, value)
