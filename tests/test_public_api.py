@@ -8,6 +8,7 @@ import diplex
 from tests.conftest import run_isolated
 
 EXPECTED = {
+    "AppStartupFailed",
     "BridgeError",
     "DeadlineExceeded",
     "DiplexError",
@@ -15,6 +16,9 @@ EXPECTED = {
     "Example",
     "Failure",
     "FieldError",
+    "InternalError",
+    "InvalidArguments",
+    "InvocationError",
     "Outcome",
     "RegistrationError",
     "Registry",
@@ -22,7 +26,13 @@ EXPECTED = {
     "ToolAnnotations",
     "ToolContext",
     "ToolError",
+    "ToolFailed",
+    "ToolNotFound",
+    "ToolTimeout",
+    "UnsupportedEvent",
     "__version__",
+    "create_app",
+    "lambda_handler",
     "run_sync",
     "syncify",
 }

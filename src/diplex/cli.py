@@ -1,4 +1,4 @@
-"""The ``diplex`` command: serve, stdio.
+"""The ``diplex`` command: serve, stdio, local.
 
 Each subcommand loads a ``module:attribute`` target (a Registry, or an ASGI app for serve) and
 hands it to the surface that serves it. A bad target exits with status 2 and a message.
@@ -62,6 +62,22 @@ def _parser() -> argparse.ArgumentParser:
 
     stdio = commands.add_parser("stdio", help="serve a registry as MCP over stdin/stdout")
     stdio.add_argument("target", help="module:registry")
+
+    local = commands.add_parser(
+        "local", help="run a registry (or a handler) as a Lambda function locally, through awslambdaric"
+    )
+    local.add_argument("target", help="module:registry or module:handler")
+    local.add_argument("--host", default="127.0.0.1")
+    local.add_argument("--port", type=int, default=3000)
+    local.add_argument(
+        "--event-format", default="http-v2", choices=["http-v2", "rest-v1", "alb", "function-url"],
+        help="the event shape each request becomes (default: HTTP API payload 2.0)",
+    )  # fmt: skip
+    local.add_argument("--cold", action="store_true", help="a fresh cold start for every request")
+    local.add_argument("--timeout", type=float, default=30.0, help="the function timeout in seconds")
+    local.add_argument(
+        "--memory", type=int, default=512, help="the memory size (MB) reported to the function"
+    )
     return parser
 
 
@@ -77,6 +93,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .mcp.stdio import serve_stdio
 
             return int(serve_stdio(registry))
+        if args.command == "local":
+            from .aws.local import serve_local
+
+            return int(
+                serve_local(
+                    args.target,
+                    host=args.host,
+                    port=args.port,
+                    event_format=args.event_format,
+                    cold=args.cold,
+                    timeout=args.timeout,
+                    memory=args.memory,
+                )
+            )
     except TargetError as exc:
         print(f"diplex {args.command}: {exc}", file=sys.stderr)
         return 2
