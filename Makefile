@@ -1,5 +1,5 @@
 # Shorthands for scripts/dev.py, which needs only Python and pip.
-.PHONY: run test check setup
+.PHONY: run test check setup bench
 run:
 	python3 scripts/dev.py run
 test:
@@ -8,3 +8,5 @@ check:
 	python3 scripts/dev.py check
 setup:
 	python3 scripts/dev.py setup
+bench:
+	python3 bench/run.py
