@@ -31,6 +31,7 @@ import concurrent.futures
 import contextlib
 import contextvars
 import functools
+import importlib
 import inspect
 import os
 import queue
@@ -340,6 +341,10 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
         raise _Expired
 
 
+# The C function under signal.signal: the same thing, without its enum conversions (4 us a call).
+_install: Callable[[int, Any], Any] = getattr(importlib.import_module("_signal"), "signal", signal.signal)
+
+
 def _can_arm_timer() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
@@ -352,7 +357,7 @@ def _set_timer(deadline: float) -> None:
 
 def _arm(timer: _Timer) -> None:
     if not _timers:
-        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        previous = _install(signal.SIGALRM, _on_alarm)
         _timer_saved[:] = [previous, signal.getitimer(signal.ITIMER_REAL), time.monotonic()]
     _timers.append(timer)
     _set_timer(timer.deadline)
@@ -370,7 +375,7 @@ def _disarm(timer: _Timer) -> None:
         _set_timer(_timers[-1].deadline)
         return
     previous, (delay, interval), armed_at = _timer_saved
-    signal.signal(signal.SIGALRM, previous)
+    _install(signal.SIGALRM, previous)
     if delay > 0:  # someone else's timer was running: give it back what is left of it
         left = max(delay - (time.monotonic() - armed_at), 1e-6)
         signal.setitimer(signal.ITIMER_REAL, left, interval)

@@ -1,14 +1,15 @@
 """The registry's tools as each protocol version describes them, in pages.
 
-Descriptors are built on first use and cached per version (not per request); a registry only
-grows, so a changed tool count is the signal to rebuild. Page results are cached whole: a
-``tools/list`` request costs a cursor decode and a list index.
+Pages are built on first use and cached per version (not per request); a registry only
+grows, so a changed tool count is the signal to start over. A cached page costs a cursor
+decode and a list index.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import threading
 
 from ..registry import Registry
@@ -98,40 +99,37 @@ class Catalog:
         self.options = options
         self.server_info: JsonObject = {"name": registry.name, "version": registry.version}
         self.server_meta: JsonObject = {SERVER_INFO_KEY: self.server_info}
-        self._pages: dict[str, tuple[int, list[JsonObject]]] = {}
+        self._pages: dict[str, tuple[int, list[JsonObject | None]]] = {}
         self._lock = threading.Lock()
 
     def page(self, version: str, modern: bool, cursor: object) -> JsonObject:
-        """The ``tools/list`` result for ``cursor`` (None: the first page)."""
+        """The ``tools/list`` result for ``cursor`` (None: the first page).
+
+        Each page is built when first asked for: the first page of 1,000 tools describes 100.
+        """
         count = len(self.registry)
         cached = self._pages.get(version)
         if cached is None or cached[0] != count:
-            cached = self._build(version, modern, count)
+            cached = (count, [None] * max(1, -(-count // self.options.page_size)))
+            self._pages[version] = cached
         pages = cached[1]
-        if cursor is None:
-            return pages[0]
-        return pages[decode_cursor(cursor, len(pages))]
+        index = 0 if cursor is None else decode_cursor(cursor, len(pages))
+        result = pages[index]
+        if result is None:
+            with self._lock:
+                result = pages[index] = self._build_page(version, modern, index, count)
+        return result
 
     def cache_fields(self) -> JsonObject:
         return {"ttlMs": self.options.ttl_ms, "cacheScope": self.options.cache_scope}
 
-    def _build(self, version: str, modern: bool, count: int) -> tuple[int, list[JsonObject]]:
-        with self._lock:
-            tools = [describe(tool, version) for tool in self.registry]
-            size = self.options.page_size
-            pages: list[JsonObject] = []
-            for start in range(0, max(len(tools), 1), size):
-                result: JsonObject = {"tools": tools[start : start + size]}
-                if start + size < len(tools):
-                    result["nextCursor"] = encode_cursor(len(pages) + 1)
-                if modern:
-                    result = {
-                        "resultType": "complete",
-                        **result,
-                        **self.cache_fields(),
-                        "_meta": self.server_meta,
-                    }
-                pages.append(result)
-            built = (len(tools), pages)
-            self._pages[version] = built
-            return built
+    def _build_page(self, version: str, modern: bool, index: int, count: int) -> JsonObject:
+        size = self.options.page_size
+        start = index * size
+        chosen = itertools.islice(self.registry.tools.values(), start, start + size)
+        result: JsonObject = {"tools": [describe(tool, version) for tool in chosen]}
+        if start + size < count:
+            result["nextCursor"] = encode_cursor(index + 1)
+        if modern:
+            result = {"resultType": "complete", **result, **self.cache_fields(), "_meta": self.server_meta}
+        return result
