@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import enum
+import math
 import os
 import tempfile
 from typing import Annotated
@@ -47,7 +48,10 @@ def divide(a: float, b: float) -> float:
     """
     if b == 0:
         raise diplex.ToolError("cannot divide by zero", data={"argument": "b"})
-    return a / b
+    quotient = a / b
+    if math.isinf(quotient):  # inf is not JSON: refuse it rather than fail with a 500
+        raise diplex.ToolError("the quotient is too large for a float")
+    return quotient
 
 
 @registry.tool(read_only=True, tags=["text"], examples=[{"name": "Ada"}])

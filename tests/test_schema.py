@@ -106,7 +106,7 @@ def test_containers() -> None:
     assert props["x"]["items"] == {"type": "integer"}
     assert props["y"]["additionalProperties"] == {"type": "number"}
     assert props["z"]["prefixItems"] == [{"type": "integer"}, {"type": "string"}]
-    assert props["w"]["uniqueItems"] is True
+    assert props["w"]["type"] == "array" and "uniqueItems" not in props["w"]  # duplicates are merged
 
 
 def test_datetimes_uuids_decimals_use_string_formats() -> None:
@@ -268,3 +268,11 @@ def test_union_of_models() -> None:
     def f(x: Union[Point, User]) -> None: ...  # noqa: UP007 - the typing spelling is what we test
 
     assert len(prop(f)["anyOf"]) == 2
+
+
+def test_a_parameter_named_like_a_keyword_keeps_its_schema() -> None:
+    def f(uniqueItems: bool, items: set[int]) -> None: ...  # the name is the point
+
+    props = schema_of(f)["properties"]
+    assert props["uniqueItems"]["type"] == "boolean"
+    assert "uniqueItems" not in props["items"]

@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -31,6 +32,15 @@ ErrorKind = Literal["not_found", "invalid_arguments", "tool_error", "timeout", "
 
 _log = logging.getLogger("diplex")
 _dumps = json.JSONEncoder(allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode
+
+# Arguments given as JSON text (``arguments_json``, the REST body) are validated straight from
+# their bytes: no parse and re-dump. Two guards keep that identical to the dict path:
+# the text must open an object, and a number JSON cannot carry (NaN, Infinity, or one that
+# overflows a float to inf, which needs a 3-digit exponent or 100+ digits in a row) sends the
+# text through ``json.loads`` and the dict path, which refuses it. False alarms (those letters
+# inside a string) only cost that slower path.
+_OBJECT_START = re.compile(rb"[ \t\r\n]*\{")
+_MAYBE_NOT_FINITE = re.compile(rb"NaN|Infinity|[eE]\+?[0-9]{3}|[0-9]{100}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,24 +90,47 @@ def _invalid(message: str, details: tuple[FieldError, ...] = ()) -> Outcome:
     return Outcome(error=Failure("invalid_arguments", message, details))
 
 
+def _not_object() -> Outcome:
+    return _invalid(
+        "arguments must be a JSON object", (FieldError((), "Input should be an object", "dict_type"),)
+    )
+
+
+def _not_json(detail: str) -> Outcome:
+    return _invalid(f"arguments are not JSON data: {detail}", (FieldError((), detail, "json_invalid"),))
+
+
+def _arguments_text(arguments: Any, arguments_json: bytes | None) -> str | bytes | Outcome:
+    """The arguments as JSON text to validate, or the Outcome refusing them."""
+    if arguments_json is not None:
+        if not _OBJECT_START.match(arguments_json):
+            return _not_object()
+        if not _MAYBE_NOT_FINITE.search(arguments_json):
+            return arguments_json
+        try:
+            arguments = json.loads(arguments_json)
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            return _not_json(str(exc))
+    if arguments is None:
+        arguments = {}
+    if not isinstance(arguments, Mapping):
+        return _not_object()
+    try:
+        return _dumps(arguments)
+    except (TypeError, ValueError, RecursionError) as exc:
+        return _not_json("non-finite numbers are not JSON" if "Out of range" in str(exc) else str(exc))
+
+
 def _prepare(
-    tools: Mapping[str, Tool], name: str, arguments: Any, context: ToolContext
+    tools: Mapping[str, Tool], name: str, arguments: Any, context: ToolContext, arguments_json: bytes | None
 ) -> tuple[Tool, Callable[[], Any], float | None] | Outcome:
     tool = tools.get(name)
     if tool is None:
         return Outcome(error=Failure("not_found", f"unknown tool {name!r}"))
     context.tool = tool.name
-    if arguments is None:
-        arguments = {}
-    if not isinstance(arguments, Mapping):
-        return _invalid(
-            "arguments must be a JSON object", (FieldError((), "Input should be an object", "dict_type"),)
-        )
-    try:
-        text = _dumps(arguments)
-    except (TypeError, ValueError, RecursionError) as exc:
-        detail = "non-finite numbers are not JSON" if "Out of range" in str(exc) else str(exc)
-        return _invalid(f"arguments are not JSON data: {detail}")
+    text = _arguments_text(arguments, arguments_json)
+    if isinstance(text, Outcome):
+        return text
     try:
         kwargs = tool.validator.validate_json(text)
     except pydantic.ValidationError as exc:
@@ -153,12 +186,21 @@ def _internal(context: ToolContext) -> Outcome:
 
 
 def invoke(
-    tools: Mapping[str, Tool], name: str, arguments: Any, context: ToolContext | None = None
+    tools: Mapping[str, Tool],
+    name: str,
+    arguments: Any,
+    context: ToolContext | None = None,
+    *,
+    arguments_json: bytes | None = None,
 ) -> Outcome:
-    """Call a tool from sync code (a thread with no running event loop)."""
+    """Call a tool from sync code (a thread with no running event loop).
+
+    ``arguments_json``, when given, is the arguments object as UTF-8 JSON text (a request
+    body) and replaces ``arguments``: it is validated without being parsed twice.
+    """
     runtime.refuse_inside_loop("a blocking tool call", "await registry.acall(...)")
     context = context if context is not None else ToolContext()
-    prepared = _prepare(tools, name, arguments, context)
+    prepared = _prepare(tools, name, arguments, context, arguments_json)
     if isinstance(prepared, Outcome):
         return prepared
     tool, call, deadline = prepared
@@ -170,11 +212,19 @@ def invoke(
 
 
 async def invoke_async(
-    tools: Mapping[str, Tool], name: str, arguments: Any, context: ToolContext | None = None
+    tools: Mapping[str, Tool],
+    name: str,
+    arguments: Any,
+    context: ToolContext | None = None,
+    *,
+    arguments_json: bytes | None = None,
 ) -> Outcome:
-    """Call a tool from async code, on the running loop (sync tools go to a worker thread)."""
+    """Call a tool from async code, on the running loop (sync tools go to a worker thread).
+
+    ``arguments_json`` is as for :func:`invoke`.
+    """
     context = context if context is not None else ToolContext()
-    prepared = _prepare(tools, name, arguments, context)
+    prepared = _prepare(tools, name, arguments, context, arguments_json)
     if isinstance(prepared, Outcome):
         return prepared
     tool, call, deadline = prepared

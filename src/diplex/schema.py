@@ -314,6 +314,7 @@ class Validator:
                 with contextlib.suppress(pydantic_core.PydanticSerializationError):
                     schema["properties"][p.name]["default"] = pydantic_core.to_jsonable_python(p.default)
         schema.setdefault("additionalProperties", False)
+        _drop_unique_items(schema)
         self.schema = schema
 
     def validate_json(self, data: str | bytes) -> dict[str, Any]:
@@ -321,6 +322,23 @@ class Validator:
         if self._adapter is None:
             return _EMPTY_ADAPTER.validate_json(data, strict=True)
         return self._adapter.validate_json(data, strict=True)
+
+
+def _drop_unique_items(schema: Any) -> None:
+    """Remove ``uniqueItems`` (from set parameters): validation merges duplicates rather than
+    refusing them, so the published schema must not promise a refusal."""
+    if isinstance(schema, dict):
+        if schema.get("uniqueItems") is True:
+            del schema["uniqueItems"]
+        for key, value in schema.items():
+            if key in ("properties", "$defs", "patternProperties") and isinstance(value, dict):
+                for member in value.values():  # names here are parameters, not keywords
+                    _drop_unique_items(member)
+            else:
+                _drop_unique_items(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            _drop_unique_items(value)
 
 
 class _NoArguments(typing_extensions.TypedDict):
