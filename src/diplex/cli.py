@@ -1,4 +1,4 @@
-"""The ``diplex`` command: serve, stdio, local.
+"""The ``diplex`` command: serve, stdio, local, check.
 
 Each subcommand loads a ``module:attribute`` target (a Registry, or an ASGI app for serve) and
 hands it to the surface that serves it. A bad target exits with status 2 and a message.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -78,7 +79,61 @@ def _parser() -> argparse.ArgumentParser:
     local.add_argument(
         "--memory", type=int, default=512, help="the memory size (MB) reported to the function"
     )
+
+    check = commands.add_parser(
+        "check",
+        help="prove every surface (REST, MCP, Lambda events, direct calls) gives the same answers",
+        description="Send each tool's examples and generated arguments (valid and invalid) through "
+        "every surface and compare the answers. Exit status: 0 all agree, 1 a difference, 2 a usage error.",
+    )
+    check.add_argument("target", help="module:registry")
+    check.add_argument("--examples", type=_count, default=20, metavar="N",
+                       help="generated argument sets per tool (default 20)")  # fmt: skip
+    check.add_argument("--seed", type=int, default=0, metavar="S", help="the generation seed (default 0)")
+    check.add_argument("--json", metavar="PATH", help="also write a machine-readable report to PATH")
+    check.add_argument("--url", help="also check a running deployment: REST at URL/tools, MCP at URL/mcp")
+    check.add_argument("--surfaces", nargs="+", metavar="SURFACE",
+                       help="the surfaces to compare (default: every in-process one, and the url ones "
+                       "with --url)")  # fmt: skip
+    check.add_argument("--invalid", type=_names, metavar="KINDS",
+                       help="comma-separated kinds of invalid arguments to generate: missing, unknown, "
+                       "wrong_type, not_object (default: all), or 'none'")  # fmt: skip
+    check.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     return parser
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def _names(text: str) -> list[str]:
+    return [] if text == "none" else [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _check(args: argparse.Namespace) -> int:
+    registry = load_registry(args.target)
+    from .testing import CheckError, check
+
+    options: dict[str, Any] = {"examples": args.examples, "seed": args.seed, "url": args.url}
+    if args.surfaces is not None:
+        options["surfaces"] = args.surfaces
+    if args.invalid is not None:
+        options["invalid"] = args.invalid
+    # Tools that crash on purpose log a traceback per call and surface; with no logging set up,
+    # Python would print each one to stderr. The report already says which cases failed how.
+    logging.getLogger("diplex").addHandler(logging.NullHandler())
+    try:
+        report = check(registry, progress=None if not args.no_progress else False, **options)
+    except CheckError as exc:
+        print(f"diplex check: {exc}", file=sys.stderr)
+        return 2
+    print(report.render())
+    if args.json:
+        report.write_json(args.json)
+    return 0 if report.ok else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     memory=args.memory,
                 )
             )
+        if args.command == "check":
+            return _check(args)
     except TargetError as exc:
         print(f"diplex {args.command}: {exc}", file=sys.stderr)
         return 2

@@ -33,7 +33,11 @@ async def test_a_tool_error_answers_400_with_its_message(client: httpx.AsyncClie
 
 async def test_a_tool_error_carries_its_data(client: httpx.AsyncClient) -> None:
     response = await client.post("/tools/refuse_sync", json={})
-    assert response.json() == {"detail": "refused on purpose", "data": {"why": "a test"}}
+    assert response.json() == {
+        "detail": "refused on purpose",
+        "kind": "tool_error",
+        "data": {"why": "a test"},
+    }
 
 
 @BOTH
@@ -51,7 +55,8 @@ async def test_invalid_arguments_answer_422_in_fastapis_shape(client: httpx.Asyn
         "detail": [
             {"loc": ["body", "x"], "msg": "Input should be a valid integer", "type": "int_type"},
             {"loc": ["body", "extra"], "msg": "Extra inputs are not permitted", "type": "extra_forbidden"},
-        ]
+        ],
+        "kind": "invalid_arguments",
     }
 
 
@@ -89,7 +94,7 @@ async def test_a_result_that_is_not_json_answers_500(client: httpx.AsyncClient) 
 async def test_an_unknown_tool_answers_404_to_post_not_405(client: httpx.AsyncClient) -> None:
     response = await client.post("/tools/nosuch", json={})
     assert response.status_code == 404
-    assert response.json() == {"detail": "unknown tool 'nosuch'"}
+    assert response.json() == {"detail": "unknown tool 'nosuch'", "kind": "not_found"}
 
 
 async def test_an_unknown_tool_answers_404_to_get(client: httpx.AsyncClient) -> None:

@@ -75,7 +75,10 @@ async def test_a_body_that_is_not_a_json_object_answers_400(client: httpx.AsyncC
 async def test_a_number_too_big_for_a_float_answers_400(client: httpx.AsyncClient, number: bytes) -> None:
     response = await post(client, b'{"seconds": ' + number + b"}", tool="nap")
     assert response.status_code == 400
-    assert response.json() == {"detail": "arguments are not JSON data: non-finite numbers are not JSON"}
+    assert response.json() == {
+        "detail": "arguments are not JSON data: non-finite numbers are not JSON",
+        "kind": "invalid_arguments",
+    }
 
 
 async def test_a_huge_integer_is_an_integer(client: httpx.AsyncClient) -> None:

@@ -21,14 +21,22 @@ endpoint = RestEndpoint(registries.outcomes.tools, transport="lambda")
 CASES = [
     ("echo_sync", b'{"x": 3}', 200, 3),
     ("echo_async", b'{"x": 3}', 200, 3),
-    ("refuse_sync", b'{"status": 418}', 418, {"detail": "refused on purpose", "data": {"why": "a test"}}),
-    ("nosuch", b"{}", 404, {"detail": "unknown tool 'nosuch'"}),
-    ("echo_sync", b"[]", 400, {"detail": "arguments must be a JSON object"}),
+    (
+        "refuse_sync",
+        b'{"status": 418}',
+        418,
+        {"detail": "refused on purpose", "kind": "tool_error", "data": {"why": "a test"}},
+    ),
+    ("nosuch", b"{}", 404, {"detail": "unknown tool 'nosuch'", "kind": "not_found"}),
+    ("echo_sync", b"[]", 400, {"detail": "arguments must be a JSON object", "kind": "invalid_arguments"}),
     (
         "echo_sync",
         b"{}",
         422,
-        {"detail": [{"loc": ["body", "x"], "msg": "Field required", "type": "missing"}]},
+        {
+            "detail": [{"loc": ["body", "x"], "msg": "Field required", "type": "missing"}],
+            "kind": "invalid_arguments",
+        },
     ),
 ]
 

@@ -277,7 +277,11 @@ class Dispatcher:
             raise RpcError(INVALID_PARAMS, f"Unknown tool: {name!r}", {"kind": "not_found"})
         arguments = params.get("arguments")
         if arguments is not None and not isinstance(arguments, dict):
-            raise RpcError(INVALID_PARAMS, "Invalid params: params.arguments must be an object")
+            raise RpcError(
+                INVALID_PARAMS,
+                "Invalid params: params.arguments must be an object",
+                {"kind": "invalid_arguments"},
+            )
         context = ToolContext(
             request_id=channel.request_id,
             surface="mcp",

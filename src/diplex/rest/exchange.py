@@ -6,13 +6,14 @@ or :meth:`RestEndpoint.call`; these differ only in how the invoker runs the tool
 outcome becomes a status and a body (:func:`render`):
 
     success              200  the result's JSON value itself, no envelope
-    unknown tool         404  {"detail": "unknown tool 'x'"}
-    body not JSON,       400  {"detail": "..."}
+    unknown tool         404  {"detail": "unknown tool 'x'", "kind": "not_found"}
+    body not JSON,       400  {"detail": "...", "kind": "invalid_arguments"}
       or not an object
-    invalid arguments    422  {"detail": [{"loc": ["body", ...], "msg": ..., "type": ...}]}
-    ToolError            its status (default 400)  {"detail": message, "data": ...}
-    timeout              504  {"detail": ..., "request_id": ...}
-    internal error       500  {"detail": "internal error (request id ...)", "request_id": ...}
+    invalid arguments    422  {"detail": [{"loc": ["body", ...], "msg": ..., "type": ...}],
+                               "kind": "invalid_arguments"}
+    ToolError            its status (default 400)  {"detail": message, "kind": "tool_error", "data": ...}
+    timeout              504  {"detail": ..., "kind": "timeout", "request_id": ...}
+    internal error       500  {"detail": "internal error (request id ...)", "kind": "internal", ...}
     wrong content type   415  {"detail": "..."}
     body over the limit  413  {"detail": "..."}
 """
@@ -78,20 +79,22 @@ def _render_failure(failure: Failure) -> HttpResponse:
     kind = failure.kind
     if kind == "invalid_arguments":
         if all(not d.loc and d.type in _BODY_LEVEL for d in failure.details):
-            return error_response(400, failure.message)
+            return error_response(400, failure.message, kind=kind)
         details = [{"loc": ["body", *d.loc], "msg": d.msg, "type": d.type} for d in failure.details]
-        return error_response(422, details)
+        return error_response(422, details, kind=kind)
     if kind == "tool_error":
-        return error_response(failure.status or 400, failure.message, data=failure.data)
+        return error_response(failure.status or 400, failure.message, kind=kind, data=failure.data)
     if kind == "not_found":
-        return error_response(404, failure.message)
+        return error_response(404, failure.message, kind=kind)
     if kind == "timeout":
-        return error_response(504, failure.message, request_id=failure.request_id)
+        return error_response(504, failure.message, kind=kind, request_id=failure.request_id)
     return _internal(failure.request_id)
 
 
 def _internal(request_id: str | None) -> HttpResponse:
-    return error_response(500, f"internal error (request id {request_id})", request_id=request_id)
+    return error_response(
+        500, f"internal error (request id {request_id})", kind="internal", request_id=request_id
+    )
 
 
 class RestEndpoint:
@@ -124,7 +127,7 @@ class RestEndpoint:
         Callable before the body is read, with ``size`` from Content-Length.
         """
         if name not in self.tools:
-            return error_response(404, f"unknown tool {name!r}")
+            return error_response(404, f"unknown tool {name!r}", kind="not_found")
         if not is_json_media_type(content_type):
             return error_response(
                 415, f"content type {content_type!r} is not supported: send the arguments as application/json"

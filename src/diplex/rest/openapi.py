@@ -62,9 +62,11 @@ def _inline(node: Any, defs: Mapping[str, Any], seen: tuple[str, ...]) -> Any:
 
 
 class ErrorResponse(BaseModel):
-    """Why a request failed: ``detail`` says what is wrong."""
+    """Why a request failed: ``detail`` says what is wrong; ``kind`` is the error kind the other
+    surfaces report too (not_found, invalid_arguments, tool_error, timeout, internal)."""
 
     detail: str
+    kind: str | None = None
     data: Any = None
     request_id: str | None = None
 
@@ -81,6 +83,7 @@ class ValidationErrorResponse(BaseModel):
     """The arguments failed their schema: one entry per problem."""
 
     detail: list[FieldErrorResponse]
+    kind: str | None = None
 
 
 class ToolAnnotationsResponse(BaseModel):
