@@ -25,13 +25,13 @@ from . import runtime
 from .context import ToolContext
 from .errors import DeadlineExceeded, ToolError
 from .tool import Tool
+from .wire import dumps
 
 __all__ = ["ErrorKind", "Failure", "FieldError", "Outcome", "invoke", "invoke_async"]
 
 ErrorKind = Literal["not_found", "invalid_arguments", "tool_error", "timeout", "internal"]
 
 _log = logging.getLogger("diplex")
-_dumps = json.JSONEncoder(allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode
 
 # Arguments given as JSON text (``arguments_json``, the REST body) are validated straight from
 # their bytes: no parse and re-dump. Two guards keep that identical to the dict path:
@@ -65,13 +65,18 @@ class Failure:
 
 
 class Outcome:
-    """The result of a call: a JSON-compatible ``value``, or an ``error`` (a Failure)."""
+    """The result of a call: a JSON-compatible ``value``, or an ``error`` (a Failure).
 
-    __slots__ = ("error", "value")
+    ``encoded`` is the value as compact UTF-8 JSON, made once by the invoker, so that every
+    surface sends the same bytes and none encodes the value again.
+    """
 
-    def __init__(self, value: Any = None, error: Failure | None = None) -> None:
+    __slots__ = ("encoded", "error", "value")
+
+    def __init__(self, value: Any = None, error: Failure | None = None, encoded: bytes | None = None) -> None:
         self.value = value
         self.error = error
+        self.encoded = encoded if encoded is not None or error is not None else dumps(value)
 
     @property
     def ok(self) -> bool:
@@ -116,7 +121,7 @@ def _arguments_text(arguments: Any, arguments_json: bytes | None) -> str | bytes
     if not isinstance(arguments, Mapping):
         return _not_object()
     try:
-        return _dumps(arguments)
+        return dumps(arguments)
     except (TypeError, ValueError, RecursionError) as exc:
         return _not_json("non-finite numbers are not JSON" if "Out of range" in str(exc) else str(exc))
 
@@ -150,12 +155,22 @@ def _prepare(
 
 def _finish(tool: Tool, value: Any, context: ToolContext) -> Outcome:
     try:
-        return Outcome(tool.serializer.to_json(value))
+        value = tool.serializer.to_json(value)
     except (pydantic_core.PydanticSerializationError, ValueError, TypeError) as exc:
         _log.error(
             "tool %r returned a value that does not fit its return annotation (request id %s): %s",
             tool.name, context.request_id, exc,
         )  # fmt: skip
+        return _internal(context)
+    try:
+        return Outcome(value, encoded=dumps(value))
+    except (ValueError, TypeError) as exc:  # NaN or Infinity: not JSON, on any surface
+        _log.error(
+            "tool %r returned a value that is not JSON (request id %s): %s",
+            tool.name,
+            context.request_id,
+            exc,
+        )
         return _internal(context)
 
 

@@ -147,6 +147,50 @@ def drive(awaitable: Awaitable[T]) -> T:
             _driver.notify_all()
 
 
+def _drive_tool(coro: Coroutine[Any, Any, T], deadline: float | None) -> T:
+    """drive() for a tool's coroutine: one task, and an answer by the deadline.
+
+    The lean path of the Lambda handler and ``Registry.call``: the tool's coroutine is the only
+    task, and the loop runs until it is done or the deadline passes, whichever is first (a tool
+    that swallows its cancellation cannot hold the answer back). When another thread is
+    driving the loop, this falls back to drive().
+    """
+    global _driving
+    loop = process_loop()
+    with _driver:
+        busy = _driving or loop.is_running()
+        if not busy:
+            _driving = True
+    if busy:
+        return drive(_await_until(coro, deadline))
+    try:
+        asyncio.set_event_loop(loop)
+        task = loop.create_task(coro)  # copies this context: the deadline variable included
+        if deadline is None:
+            return loop.run_until_complete(task)
+        waiter = loop.create_future()
+
+        def settle(_: object = None) -> None:
+            if not waiter.done():
+                waiter.set_result(None)
+
+        task.add_done_callback(settle)
+        timer = loop.call_later(max(0.0, deadline - time.monotonic()), settle)
+        try:
+            loop.run_until_complete(waiter)
+        finally:
+            timer.cancel()
+        if task.done():
+            return task.result()
+        task.cancel()
+        task.add_done_callback(_consume)
+        raise DeadlineExceeded("the call ran past its deadline")
+    finally:
+        with _driver:
+            _driving = False
+            _driver.notify_all()
+
+
 @contextlib.contextmanager
 def lend_loop() -> Iterator[asyncio.AbstractEventLoop]:
     """Lend the process loop to code that runs it itself (Mangum's ``run_until_complete``).
@@ -432,10 +476,15 @@ def call_blocking(
     """Call a tool from a thread with no running loop (``Registry.call``, the Lambda handler)."""
     refuse_inside_loop("a blocking tool call", "await registry.acall(...)")
     deadline = _earliest(deadline)
-    if is_async or (deadline is not None and not _can_arm_timer()):
+    lean_async = is_async and getattr(_worker, "loop", None) is None
+    if (is_async and not lean_async) or (deadline is not None and not _can_arm_timer()):
         return _wait(call_async(fn, is_async=is_async, deadline=deadline, inline=False))
+    if deadline is not None and deadline <= time.monotonic():
+        raise DeadlineExceeded("the deadline had passed before the call started")
     token = _deadline.set(deadline)
     try:
+        if lean_async:
+            return _drive_tool(fn(), deadline)
         return fn() if deadline is None else _call_under_timer(fn, deadline)
     finally:
         _deadline.reset(token)

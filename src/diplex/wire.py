@@ -12,15 +12,25 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import pydantic_core
+
 __all__ = ["HttpRequest", "HttpResponse", "dumps", "json_response"]
 
-# One prebuilt encoder: compact, UTF-8, refuses NaN/Infinity (not JSON).
-_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+# The strict encoder, consulted only when the fast one wrote what may be a non-finite number.
+_strict = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
 def dumps(value: Any) -> bytes:
-    """JSON-encode ``value`` to compact UTF-8 bytes."""
-    return _encode(value).encode()
+    """JSON-encode ``value`` to compact UTF-8 bytes; raise ValueError for what is not JSON.
+
+    pydantic-core's encoder (about 4x faster than the json module's) writes NaN and Infinity
+    as bare constants, which are not JSON: when its output contains those words, the strict
+    encoder decides (they may only be inside a string) and raises ValueError for a real one.
+    """
+    data = pydantic_core.to_json(value)  # PydanticSerializationError is a ValueError
+    if b"NaN" in data or b"Infinity" in data:
+        _strict(value)
+    return data
 
 
 @dataclasses.dataclass

@@ -109,7 +109,7 @@ def test_each_failure_kind_has_its_status(failure: Failure, status: int) -> None
 
 
 def test_a_tool_errors_data_that_is_not_json_answers_500() -> None:
-    response = render(Outcome(error=Failure("tool_error", "no", data={1, 2})), ToolContext(request_id="r"))
+    response = render(Outcome(error=Failure("tool_error", "no", data=object())), ToolContext(request_id="r"))
     assert (response.status, json.loads(response.body)["request_id"]) == (500, "r")
 
 

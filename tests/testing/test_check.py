@@ -12,9 +12,11 @@ import pytest
 from examples import tools
 
 import diplex.mcp.results
-import diplex.wire
+import diplex.rest.exchange
+from diplex import Outcome, ToolContext
 from diplex.testing import SURFACES, CheckError, check
 from diplex.testing.surfaces import IN_PROCESS
+from diplex.wire import HttpResponse
 
 from . import registries
 from .conftest import AGREED_INVALID
@@ -91,8 +93,12 @@ def _round_floats(value: Any) -> Any:
 
 @pytest.mark.usefixtures("example_db")
 def test_a_rest_serializer_that_rounds_floats_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = diplex.wire.dumps  # what the REST exchange renders with
-    monkeypatch.setattr("diplex.rest.exchange.dumps", lambda value: real(_round_floats(value)))
+    real = diplex.rest.exchange.render  # how the REST exchange turns an outcome into a response
+
+    def rounding(outcome: Outcome, context: ToolContext) -> HttpResponse:
+        return real(outcome if not outcome.ok else Outcome(_round_floats(outcome.value)), context)
+
+    monkeypatch.setattr("diplex.rest.exchange.render", rounding)
     report = check(tools.registry, examples=10, seed=0, invalid=())
     assert not report.ok
     divide = next(t for t in report.tools if t.name == "divide")

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 import uvicorn
 
-import diplex.wire
+import diplex.rest.exchange
+from diplex import Outcome, ToolContext
 from diplex.cli import main
+from diplex.wire import HttpResponse
 
 from .conftest import AGREED_INVALID
 
@@ -38,12 +40,14 @@ def test_agreement_exits_0_and_prints_the_table(capsys: pytest.CaptureFixture[st
 def test_a_planted_difference_exits_1_naming_tool_surface_and_case(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = diplex.wire.dumps  # what the REST exchange renders with
+    real = diplex.rest.exchange.render  # how the REST exchange turns an outcome into a response
 
-    def rounding(value: Any) -> bytes:
-        return real(round(value, 1) if isinstance(value, float) else value)
+    def rounding(outcome: Outcome, context: ToolContext) -> HttpResponse:
+        if isinstance(outcome.value, float):
+            outcome = Outcome(round(outcome.value, 1))
+        return real(outcome, context)
 
-    monkeypatch.setattr("diplex.rest.exchange.dumps", rounding)
+    monkeypatch.setattr("diplex.rest.exchange.render", rounding)
     code = main(["check", "examples.tools:registry", "--examples", "10", "--surfaces", "python", "rest",
                  "--invalid", "none", "--no-progress"])  # fmt: skip
     out = capsys.readouterr().out

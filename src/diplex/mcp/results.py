@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..invoke import Failure, Outcome
 from ..wire import dumps
 from .catalog import is_object_schema
@@ -25,8 +23,11 @@ def error_detail(failure: Failure) -> JsonObject:
     return detail
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else dumps(value).decode()
+def _text(outcome: Outcome) -> str:
+    value = outcome.value
+    if isinstance(value, str):
+        return value
+    return (outcome.encoded if outcome.encoded is not None else dumps(value)).decode()
 
 
 def call_result(
@@ -37,7 +38,7 @@ def call_result(
     result: JsonObject
     if failure is None:
         value = outcome.value
-        result = {"content": [{"type": "text", "text": _text(value)}], "isError": False}
+        result = {"content": [{"type": "text", "text": _text(outcome)}], "isError": False}
         mode = structure(version)
         if output_schema is not None and mode != "none":
             wrap = mode == "object" and not is_object_schema(output_schema)
