@@ -389,8 +389,11 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 _install: Callable[[int, Any], Any] = getattr(importlib.import_module("_signal"), "signal", signal.signal)
 
 
+_HAS_TIMER = hasattr(signal, "setitimer")
+
+
 def _can_arm_timer() -> bool:
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    return _HAS_TIMER and threading.get_ident() == threading.main_thread().ident
 
 
 def _set_timer(deadline: float) -> None:
@@ -473,8 +476,10 @@ async def call_async(
 def call_blocking(
     fn: Callable[[], Any], *, is_async: bool, deadline: float | None, inline: bool = False
 ) -> Any:
-    """Call a tool from a thread with no running loop (``Registry.call``, the Lambda handler)."""
-    refuse_inside_loop("a blocking tool call", "await registry.acall(...)")
+    """Call a tool from a thread with no running loop (``Registry.call``, the Lambda handler).
+
+    The caller (``invoke``) has checked that no loop runs in this thread.
+    """
     deadline = _earliest(deadline)
     lean_async = is_async and getattr(_worker, "loop", None) is None
     if (is_async and not lean_async) or (deadline is not None and not _can_arm_timer()):

@@ -35,8 +35,11 @@ def test_a_malformed_header_value_is_refused(raw: str) -> None:
 
 
 def test_routing_headers_are_read_trimmed_and_none_when_absent() -> None:
-    read = RoutingHeaders.read({"mcp-method": " tools/call ", "mcp-name": "  add  "})
-    assert read == RoutingHeaders(protocol_version=None, method="tools/call", name="add")
+    read = RoutingHeaders.read(
+        {"mcp-method": " tools/call ", "mcp-name": "  add  ", "mcp-param-region": " x "}
+    )
+    assert (read.protocol_version, read.method, read.name) == (None, "tools/call", "add")
+    assert (read.param("region"), read.param("shard")) == ("x", None)
 
 
 # -- Mcp-Param-* headers -------------------------------------------------------------------------

@@ -32,7 +32,13 @@ class RoutingHeaders:
     protocol_version: str | None = None
     method: str | None = None
     name: str | None = None
-    params: Mapping[str, str] = dataclasses.field(default_factory=dict)  # "x" of Mcp-Param-X, lower
+    raw: Mapping[str, str] = dataclasses.field(default_factory=dict)  # all headers, lower-case names
+
+    def param(self, name: str) -> str | None:
+        """The ``Mcp-Param-{name}`` header (``name`` lower-case), trimmed; read only when a tool
+        declares one, so ordinary requests never scan their headers for it."""
+        value = self.raw.get(f"mcp-param-{name}")
+        return None if value is None else value.strip()
 
     @classmethod
     def read(cls, headers: Mapping[str, str]) -> RoutingHeaders:
@@ -42,12 +48,11 @@ class RoutingHeaders:
             headers.get("mcp-method"),
             headers.get("mcp-name"),
         )
-        params = {k[10:]: v.strip() for k, v in headers.items() if k.startswith("mcp-param-")}
         return cls(
             None if version is None else version.strip(),
             None if method is None else method.strip(),
             None if name is None else name.strip(),
-            params,
+            headers,
         )
 
 
@@ -138,7 +143,7 @@ def check_param_headers(headers: RoutingHeaders, tool: Tool, arguments: Any) -> 
             value = value.get(key) if isinstance(value, Mapping) else None
         if value is None:
             continue
-        sent = headers.params.get(header)
+        sent = headers.param(header)
         decoded = None if sent is None else decode_header_value(sent)
         if decoded is None or not _matches(decoded, value):
             raise _mismatch(f"Mcp-Param-{header}", sent, value)
