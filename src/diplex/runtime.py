@@ -1,4 +1,4 @@
-"""The only module that touches event loops, threads and the timer signal.
+"""The only module that touches event loops and threads (the timer signal is in ``alarm.py``).
 
 Rules (see DESIGN.md, "Runtime rules"):
 
@@ -16,12 +16,7 @@ Rules (see DESIGN.md, "Runtime rules"):
   - from a sync entry point on another thread: directly when there is no deadline, else in a
     worker thread while this thread drives the loop until the deadline.
 
-What the timer signal cannot do: Python runs signal handlers between bytecodes of the main
-thread, so a tool stuck inside C code that holds the GIL (a long regex, a C extension that never
-checks for signals) is interrupted only when that C call returns. Blocking system calls such as
-``time.sleep``, socket reads and lock waits *are* interrupted. A tool that catches
-``BaseException`` can swallow the interruption; ``except Exception`` cannot. Any ``SIGALRM``
-handler and interval timer that were installed before a call are restored after it.
+The timer-signal deadline itself, and what it cannot interrupt, is in ``alarm.py``.
 """
 
 from __future__ import annotations
@@ -31,17 +26,15 @@ import concurrent.futures
 import contextlib
 import contextvars
 import functools
-import importlib
 import inspect
 import os
 import queue
-import signal
 import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
-from types import FrameType
 from typing import Any, ParamSpec, TypeVar, cast
 
+from . import alarm
 from .errors import BridgeError, DeadlineExceeded
 
 __all__ = [
@@ -90,7 +83,6 @@ def _forget_loop_after_fork() -> None:
     _loop = None
     _driver = threading.Condition(threading.RLock())
     _driving = False
-    _timers.clear()
 
 
 os.register_at_fork(after_in_child=_forget_loop_after_fork)
@@ -360,93 +352,6 @@ def _consume(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
-class _Expired(BaseException):
-    """Raised inside a sync tool by SIGALRM. A BaseException: ``except Exception`` misses it."""
-
-
-class _Timer:
-    """One armed deadline on the main thread's interval timer."""
-
-    __slots__ = ("deadline",)
-
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
-
-
-_timers: list[_Timer] = []  # armed deadlines, outermost first (main thread only)
-_timer_saved: list[Any] = []  # [previous handler, previous (delay, interval), armed at]
-_timer_live = False
-
-
-def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    global _timer_live
-    if _timer_live:
-        _timer_live = False
-        raise _Expired
-
-
-# The C function under signal.signal: the same thing, without its enum conversions (4 us a call).
-_install: Callable[[int, Any], Any] = getattr(importlib.import_module("_signal"), "signal", signal.signal)
-
-
-_HAS_TIMER = hasattr(signal, "setitimer")
-
-
-def _can_arm_timer() -> bool:
-    return _HAS_TIMER and threading.get_ident() == threading.main_thread().ident
-
-
-def _set_timer(deadline: float) -> None:
-    global _timer_live
-    _timer_live = True
-    signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 1e-6))
-
-
-def _arm(timer: _Timer) -> None:
-    if not _timers:
-        previous = _install(signal.SIGALRM, _on_alarm)
-        _timer_saved[:] = [previous, signal.getitimer(signal.ITIMER_REAL), time.monotonic()]
-    _timers.append(timer)
-    _set_timer(timer.deadline)
-
-
-def _disarm(timer: _Timer) -> None:
-    """Undo _arm(timer). Idempotent, so it can be finished after a signal interrupted it."""
-    global _timer_live
-    if not _timers or _timers[-1] is not timer:
-        return
-    _timer_live = False  # from here on a signal that arrives is ignored
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    _timers.pop()
-    if _timers:  # back to the enclosing call's deadline
-        _set_timer(_timers[-1].deadline)
-        return
-    previous, (delay, interval), armed_at = _timer_saved
-    _install(signal.SIGALRM, previous)
-    if delay > 0:  # someone else's timer was running: give it back what is left of it
-        left = max(delay - (time.monotonic() - armed_at), 1e-6)
-        signal.setitimer(signal.ITIMER_REAL, left, interval)
-
-
-def _call_under_timer(fn: Callable[[], T], deadline: float) -> T:
-    if deadline <= time.monotonic():
-        raise DeadlineExceeded("the deadline had passed before the call started")
-    timer = _Timer(deadline)
-    try:
-        try:
-            _arm(timer)
-            return fn()
-        finally:
-            _disarm(timer)
-    except _Expired:
-        _disarm(timer)  # the signal may have landed inside the first _disarm, before its end
-        if _timers:
-            # The signal may have been the enclosing call's, re-armed as this one ended: arm
-            # it again, so the enclosing tool is interrupted too if its own time is up.
-            _set_timer(_timers[-1].deadline)
-        raise DeadlineExceeded("the call ran past its deadline") from None
-
-
 # ---------------------------------------------------------------------------------------------
 # Calling a tool: the one decision of where it runs
 # ---------------------------------------------------------------------------------------------
@@ -464,8 +369,8 @@ async def call_async(
         if is_async:
             return await _await_until(fn(), deadline)
         if inline:
-            if deadline is not None and _can_arm_timer():
-                return _call_under_timer(fn, deadline)
+            if deadline is not None and alarm.can_arm():
+                return alarm.call_under_alarm(fn, deadline)
             return fn()
         loop = asyncio.get_running_loop()
         return await _await_until(asyncio.wrap_future(_workers.submit(fn, loop)), deadline)
@@ -482,7 +387,7 @@ def call_blocking(
     """
     deadline = _earliest(deadline)
     lean_async = is_async and getattr(_worker, "loop", None) is None
-    if (is_async and not lean_async) or (deadline is not None and not _can_arm_timer()):
+    if (is_async and not lean_async) or (deadline is not None and not alarm.can_arm()):
         return _wait(call_async(fn, is_async=is_async, deadline=deadline, inline=False))
     if deadline is not None and deadline <= time.monotonic():
         raise DeadlineExceeded("the deadline had passed before the call started")
@@ -490,7 +395,7 @@ def call_blocking(
     try:
         if lean_async:
             return _drive_tool(fn(), deadline)
-        return fn() if deadline is None else _call_under_timer(fn, deadline)
+        return fn() if deadline is None else alarm.call_under_alarm(fn, deadline)
     finally:
         _deadline.reset(token)
 

@@ -1,0 +1,128 @@
+"""The deadline of a sync tool that runs on the main thread: a ``SIGALRM`` interval timer.
+
+Used by the runtime (``runtime.call_blocking``) where one request runs at a time on the main
+thread (``Registry.call``, the Lambda handler): arming a timer costs far less than handing the
+call to a worker thread. When the deadline passes, the signal handler raises a
+``BaseException`` subclass inside the tool, so a tool's own ``except Exception`` cannot
+swallow it; the caller gets ``DeadlineExceeded``.
+
+What the timer signal cannot do: Python runs signal handlers between bytecodes of the main
+thread, so a tool stuck inside C code that holds the GIL (a long regex, a C extension that never
+checks for signals) is interrupted only when that C call returns. Blocking system calls such as
+``time.sleep``, socket reads and lock waits *are* interrupted. A tool that catches
+``BaseException`` can swallow the interruption. Deadlines nest (a call inside a call re-arms
+the enclosing call's timer when it ends), and any ``SIGALRM`` handler and interval timer that
+were installed before a call are restored after it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from types import FrameType
+from typing import Any, TypeVar
+
+from .errors import DeadlineExceeded
+
+__all__ = ["call_under_alarm", "can_arm"]
+
+T = TypeVar("T")
+
+
+class _Expired(BaseException):
+    """Raised inside a sync tool by SIGALRM. A BaseException: ``except Exception`` misses it."""
+
+
+class _Timer:
+    """One armed deadline on the main thread's interval timer."""
+
+    __slots__ = ("deadline",)
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+
+
+_timers: list[_Timer] = []  # armed deadlines, outermost first (main thread only)
+_timer_saved: list[Any] = []  # [previous handler, previous (delay, interval), armed at]
+_timer_live = False
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    global _timer_live
+    if _timer_live:
+        _timer_live = False
+        raise _Expired
+
+
+# The C function under signal.signal: the same thing, without its enum conversions (4 us a call).
+_install: Callable[[int, Any], Any] = getattr(importlib.import_module("_signal"), "signal", signal.signal)
+
+
+_HAS_TIMER = hasattr(signal, "setitimer")
+
+
+def can_arm() -> bool:
+    """Whether this thread can arm the timer: only the main thread receives signals."""
+    return _HAS_TIMER and threading.get_ident() == threading.main_thread().ident
+
+
+def _set_timer(deadline: float) -> None:
+    global _timer_live
+    _timer_live = True
+    signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 1e-6))
+
+
+def _arm(timer: _Timer) -> None:
+    if not _timers:
+        previous = _install(signal.SIGALRM, _on_alarm)
+        _timer_saved[:] = [previous, signal.getitimer(signal.ITIMER_REAL), time.monotonic()]
+    _timers.append(timer)
+    _set_timer(timer.deadline)
+
+
+def _disarm(timer: _Timer) -> None:
+    """Undo _arm(timer). Idempotent, so it can be finished after a signal interrupted it."""
+    global _timer_live
+    if not _timers or _timers[-1] is not timer:
+        return
+    _timer_live = False  # from here on a signal that arrives is ignored
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    _timers.pop()
+    if _timers:  # back to the enclosing call's deadline
+        _set_timer(_timers[-1].deadline)
+        return
+    previous, (delay, interval), armed_at = _timer_saved
+    _install(signal.SIGALRM, previous)
+    if delay > 0:  # someone else's timer was running: give it back what is left of it
+        left = max(delay - (time.monotonic() - armed_at), 1e-6)
+        signal.setitimer(signal.ITIMER_REAL, left, interval)
+
+
+def call_under_alarm(fn: Callable[[], T], deadline: float) -> T:
+    if deadline <= time.monotonic():
+        raise DeadlineExceeded("the deadline had passed before the call started")
+    timer = _Timer(deadline)
+    try:
+        try:
+            _arm(timer)
+            return fn()
+        finally:
+            _disarm(timer)
+    except _Expired:
+        _disarm(timer)  # the signal may have landed inside the first _disarm, before its end
+        if _timers:
+            # The signal may have been the enclosing call's, re-armed as this one ended: arm
+            # it again, so the enclosing tool is interrupted too if its own time is up.
+            _set_timer(_timers[-1].deadline)
+        raise DeadlineExceeded("the call ran past its deadline") from None
+
+
+def _forget_after_fork() -> None:
+    _timers.clear()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
