@@ -576,3 +576,36 @@ def test_a_forked_child_builds_its_own_loop() -> None:
         """
     )
     assert json.loads(out) == [True, 5]
+
+
+def test_an_inline_tool_runs_on_the_loops_thread_and_others_in_workers() -> None:
+    registry = diplex.Registry()
+
+    @registry.tool(inline=True)
+    def fast() -> str:
+        return threading.current_thread().name
+
+    @registry.tool
+    def handed_off() -> str:
+        return threading.current_thread().name
+
+    async def served() -> list[Any]:
+        return [(await registry.acall("fast")).value, (await registry.acall("handed_off")).value]
+
+    loop_thread, worker = drive(served())
+    assert loop_thread == threading.current_thread().name
+    assert worker.startswith("diplex-worker-")
+
+
+def test_an_inline_tool_on_the_main_thread_still_gets_its_deadline() -> None:
+    registry = diplex.Registry()
+
+    @registry.tool(inline=True, timeout=0.2)
+    def spins_inline() -> None:
+        while True:
+            pass
+
+    start = time.monotonic()
+    outcome = drive(registry.acall("spins_inline"))
+    assert outcome.error is not None and outcome.error.kind == "timeout"
+    assert time.monotonic() - start < 5
