@@ -6,6 +6,8 @@ import dataclasses
 import datetime
 import decimal
 import enum
+import ipaddress
+import pathlib
 import uuid
 from typing import Annotated, Any, Literal, NamedTuple, Optional, Union
 
@@ -276,3 +278,12 @@ def test_a_parameter_named_like_a_keyword_keeps_its_schema() -> None:
     props = schema_of(f)["properties"]
     assert props["uniqueItems"]["type"] == "boolean"
     assert "uniqueItems" not in props["items"]
+
+
+def test_standard_library_value_types_are_describable() -> None:
+    def f(host: ipaddress.IPv4Address, net: ipaddress.IPv6Network, where: pathlib.Path) -> None: ...
+
+    props = schema_of(f)["properties"]
+    assert props["host"]["format"] == "ipv4"
+    assert props["net"]["format"] == "ipv6network"
+    assert props["where"]["format"] == "path"

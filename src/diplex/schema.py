@@ -11,16 +11,12 @@ import collections.abc
 import contextlib
 import dataclasses
 import datetime
-import decimal
 import enum
 import functools
 import inspect
-import ipaddress
-import pathlib
 import re
 import types
 import typing
-import uuid
 from collections.abc import Callable
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -134,8 +130,16 @@ _SIMPLE_TYPES: frozenset[Any] = frozenset(
     {
         Any, object, int, float, str, bool, bytes, type(None), None, list, dict, tuple, set,
         frozenset, datetime.datetime, datetime.date, datetime.time, datetime.timedelta,
-        uuid.UUID, decimal.Decimal, pathlib.Path, pathlib.PurePath, ipaddress.IPv4Address,
-        ipaddress.IPv6Address, ipaddress.IPv4Network, ipaddress.IPv6Network,
+    }
+)  # fmt: skip
+# Standard-library classes pydantic describes, known by name: importing their modules here
+# (ipaddress, pathlib, uuid, decimal) would cost a Lambda cold start some milliseconds.
+_STDLIB_TYPES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("uuid", "UUID"), ("decimal", "Decimal"), ("pathlib", "Path"), ("pathlib", "PurePath"),
+        ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"), ("ipaddress", "IPv4Address"),
+        ("ipaddress", "IPv6Address"), ("ipaddress", "IPv4Network"), ("ipaddress", "IPv6Network"),
+        ("ipaddress", "IPv4Interface"), ("ipaddress", "IPv6Interface"),
     }
 )  # fmt: skip
 _CONTAINERS: frozenset[Any] = frozenset(
@@ -160,7 +164,12 @@ def check_describable(annotation: Any, where: str, _seen: frozenset[int] = froze
     origin = get_origin(annotation)
     if origin is typing_extensions.Annotated:
         check_describable(get_args(annotation)[0], where, seen)
-    elif origin is Literal or annotation in _SIMPLE_TYPES:
+    elif (
+        origin is Literal
+        or annotation in _SIMPLE_TYPES
+        or (getattr(annotation, "__module__", None), getattr(annotation, "__qualname__", None))
+        in _STDLIB_TYPES
+    ):
         return
     elif origin in _CONTAINERS:
         for arg in get_args(annotation):
@@ -320,7 +329,7 @@ class Validator:
     def validate_json(self, data: str | bytes) -> dict[str, Any]:
         """Validate JSON text holding an object; raise pydantic.ValidationError."""
         if self._adapter is None:
-            return _EMPTY_ADAPTER.validate_json(data, strict=True)
+            return _no_arguments().validate_json(data, strict=True)
         return self._adapter.validate_json(data, strict=True)
 
 
@@ -346,7 +355,12 @@ class _NoArguments(typing_extensions.TypedDict):
 
 
 _NoArguments.__pydantic_config__ = pydantic.ConfigDict(extra="forbid")  # type: ignore[attr-defined]
-_EMPTY_ADAPTER: pydantic.TypeAdapter[dict[str, Any]] = pydantic.TypeAdapter(_NoArguments)  # type: ignore[arg-type]
+
+
+@functools.cache
+def _no_arguments() -> pydantic.TypeAdapter[dict[str, Any]]:
+    """The validator of tools without parameters, built on first use (not at import)."""
+    return pydantic.TypeAdapter(_NoArguments)  # type: ignore[arg-type]
 
 
 class Serializer:
