@@ -152,6 +152,13 @@ _CONTAINERS: frozenset[Any] = frozenset(
 )  # fmt: skip
 
 
+def _stdlib_name(annotation: Any) -> tuple[str, str]:
+    # The top-level package: pathlib.Path lives in pathlib._local since Python 3.13.
+    module = getattr(annotation, "__module__", None)
+    qualname = getattr(annotation, "__qualname__", None)
+    return (module.partition(".")[0] if isinstance(module, str) else "", str(qualname))
+
+
 def check_describable(annotation: Any, where: str, _seen: frozenset[int] = frozenset()) -> None:
     """Refuse, cheaply and at registration, a type pydantic cannot turn into JSON Schema.
 
@@ -164,12 +171,7 @@ def check_describable(annotation: Any, where: str, _seen: frozenset[int] = froze
     origin = get_origin(annotation)
     if origin is typing_extensions.Annotated:
         check_describable(get_args(annotation)[0], where, seen)
-    elif (
-        origin is Literal
-        or annotation in _SIMPLE_TYPES
-        or (getattr(annotation, "__module__", None), getattr(annotation, "__qualname__", None))
-        in _STDLIB_TYPES
-    ):
+    elif origin is Literal or annotation in _SIMPLE_TYPES or _stdlib_name(annotation) in _STDLIB_TYPES:
         return
     elif origin in _CONTAINERS:
         for arg in get_args(annotation):
