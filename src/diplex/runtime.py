@@ -130,9 +130,19 @@ def drive(awaitable: Awaitable[T]) -> T:
         else:
             mine = awaitable
         _driving = True
-    try:
-        asyncio.set_event_loop(loop)  # so code that asks for "the current loop" finds ours
+    with _driving_here(loop):
         return loop.run_until_complete(mine)
+
+
+@contextlib.contextmanager
+def _driving_here(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    """The body of a drive this thread has claimed (``_driving`` set under ``_driver``): the loop
+    is this thread's current loop, so code that asks for "the current loop" finds ours; the
+    claim is given up, and waiters woken, however the body ends."""
+    global _driving
+    try:
+        asyncio.set_event_loop(loop)
+        yield
     finally:
         with _driver:
             _driving = False
@@ -143,9 +153,8 @@ def _drive_tool(coro: Coroutine[Any, Any, T], deadline: float | None) -> T:
     """drive() for a tool's coroutine: one task, and an answer by the deadline.
 
     The lean path of the Lambda handler and ``Registry.call``: the tool's coroutine is the only
-    task, and the loop runs until it is done or the deadline passes, whichever is first (a tool
-    that swallows its cancellation cannot hold the answer back). When another thread is
-    driving the loop, this falls back to drive().
+    task, raced against its deadline (``_race``) without a coroutine around it. When another
+    thread is driving the loop, this falls back to drive().
     """
     global _driving
     loop = process_loop()
@@ -155,32 +164,15 @@ def _drive_tool(coro: Coroutine[Any, Any, T], deadline: float | None) -> T:
             _driving = True
     if busy:
         return drive(_await_until(coro, deadline))
-    try:
-        asyncio.set_event_loop(loop)
-        task = loop.create_task(coro)  # copies this context: the deadline variable included
+    with _driving_here(loop):
         if deadline is None:
-            return loop.run_until_complete(task)
-        waiter = loop.create_future()
-
-        def settle(_: object = None) -> None:
-            if not waiter.done():
-                waiter.set_result(None)
-
-        task.add_done_callback(settle)
-        timer = loop.call_later(max(0.0, deadline - time.monotonic()), settle)
+            return loop.run_until_complete(coro)  # the task copies this context (deadline too)
+        task, waiter, timer = _race(loop, coro, deadline)
         try:
             loop.run_until_complete(waiter)
         finally:
             timer.cancel()
-        if task.done():
-            return task.result()
-        task.cancel()
-        task.add_done_callback(_consume)
-        raise DeadlineExceeded("the call ran past its deadline")
-    finally:
-        with _driver:
-            _driving = False
-            _driver.notify_all()
+        return _result(task)
 
 
 @contextlib.contextmanager
@@ -197,13 +189,8 @@ def lend_loop() -> Iterator[asyncio.AbstractEventLoop]:
         while not _driver.wait_for(lambda: not (_driving or loop.is_running()), timeout=0.05):
             pass  # same reasoning as in drive(): a driver of ours notifies, others are polled
         _driving = True
-    try:
-        asyncio.set_event_loop(loop)
+    with _driving_here(loop):
         yield loop
-    finally:
-        with _driver:
-            _driving = False
-            _driver.notify_all()
 
 
 def _wake_waiters(_: object) -> None:
@@ -325,25 +312,46 @@ def _earliest(deadline: float | None) -> float | None:
     return outer if deadline is None else min(outer, deadline)
 
 
-async def _await_until(awaitable: Awaitable[T], deadline: float | None) -> T:
-    """Await ``awaitable``; past ``deadline`` raise DeadlineExceeded *without* waiting for it.
+def _race(
+    loop: asyncio.AbstractEventLoop, awaitable: Awaitable[T], deadline: float
+) -> tuple[asyncio.Future[T], asyncio.Future[None], asyncio.TimerHandle]:
+    """Start ``awaitable`` as a task, with a waiter that is done when the task is or at the
+    deadline, whichever is first. Waiting on the waiter, never on the task, is what keeps a tool
+    that swallows its cancellation (or a worker thread that cannot be stopped) from holding the
+    answer back."""
+    task = asyncio.ensure_future(awaitable, loop=loop)
+    waiter: asyncio.Future[None] = loop.create_future()
 
-    Not waiting matters: a tool that swallows cancellation, or a worker thread that cannot be
-    stopped, must not hold the answer back.
-    """
-    if deadline is None:
-        return await awaitable
-    task = asyncio.ensure_future(awaitable)
-    try:
-        done, _ = await asyncio.wait((task,), timeout=deadline - time.monotonic())
-    except asyncio.CancelledError:
-        task.cancel()
-        raise
-    if done:
+    def settle(_: object = None) -> None:
+        if not waiter.done():
+            waiter.set_result(None)
+
+    task.add_done_callback(settle)
+    return task, waiter, loop.call_later(max(0.0, deadline - time.monotonic()), settle)
+
+
+def _result(task: asyncio.Future[T]) -> T:
+    """The task's result once the race is over; DeadlineExceeded if the deadline won it."""
+    if task.done():
         return task.result()
     task.cancel()
     task.add_done_callback(_consume)
     raise DeadlineExceeded("the call ran past its deadline")
+
+
+async def _await_until(awaitable: Awaitable[T], deadline: float | None) -> T:
+    """Await ``awaitable``; past ``deadline`` raise DeadlineExceeded without waiting for it."""
+    if deadline is None:
+        return await awaitable
+    task, waiter, timer = _race(asyncio.get_running_loop(), awaitable, deadline)
+    try:
+        await waiter
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        timer.cancel()
+    return _result(task)
 
 
 def _consume(task: asyncio.Future[Any]) -> None:

@@ -177,15 +177,6 @@ def test_a_head_request_gets_headers_only(serve: Serve) -> None:
     )
 
 
-def _example_registry_served() -> bool:
-    try:
-        from diplex.aws import lambda_handler  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _example_registry_served(), reason="diplex.aws.lambda_handler is not there yet")
 @pytest.mark.parametrize("cold", [False, True])
 def test_a_registry_is_served_through_the_lambda_handler(serve: Serve, cold: bool) -> None:
     client = serve("examples.tools:registry", cold=cold)
@@ -195,7 +186,6 @@ def test_a_registry_is_served_through_the_lambda_handler(serve: Serve, cold: boo
 
 
 @pytest.mark.anyio
-@pytest.mark.skipif(not _example_registry_served(), reason="diplex.aws.lambda_handler is not there yet")
 @pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
 async def test_the_mcp_client_calls_the_example_tools_through_diplex_local(serve: Serve, mode: str) -> None:
     from mcp import Client

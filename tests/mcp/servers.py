@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import socket
-import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx2
-import uvicorn
 from mcp.client.streamable_http import streamable_http_client
 
 from mcp import Client
+from tests.servers import uvicorn_server as serve
 
 BASE = "http://127.0.0.1:8000"
 
@@ -26,33 +24,8 @@ async def in_process_client(app: Any, mode: str, **options: Any) -> AsyncIterato
             yield client
 
 
-class _Server(uvicorn.Server):
-    """A uvicorn server that says when it is listening."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = threading.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        self.ready.set()
-
-
 @contextlib.contextmanager
 def uvicorn_server(app: Any) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on a free port of 127.0.0.1 in a thread; yields the MCP URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = _Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        if not server.ready.wait(timeout=20):
-            raise RuntimeError("uvicorn did not start within 20 s")
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        sock.close()
+    """Serve ``app`` with uvicorn on 127.0.0.1 (see ``tests.servers``); yields the MCP URL."""
+    with serve(app) as base:
+        yield f"{base}/mcp"

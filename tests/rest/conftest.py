@@ -5,47 +5,23 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from ..conftest import ROOT
+from ..servers import uvicorn_server
 from . import registries
 
 
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-@contextlib.contextmanager
-def uvicorn_server(app: Any) -> Iterator[str]:
-    """Serve ``app`` with uvicorn in a thread on 127.0.0.1; yield its base URL.
-
-    The socket is bound and listening before uvicorn starts, so no readiness polling is needed:
-    a client's connection waits in the backlog until uvicorn accepts it.
-    """
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # for TCP_NODELAY
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        listener.close()
-        assert not thread.is_alive(), "uvicorn did not stop"
 
 
 @pytest.fixture(scope="session")

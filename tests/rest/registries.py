@@ -8,23 +8,22 @@ through a return annotation of the same types, so schemathesis checks both schem
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime
 import decimal
-import enum
 import ipaddress
 import threading
 import time
 import uuid
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal
 
 import examples.tools
 from pydantic import BaseModel, Field
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict
 
 import diplex
 from diplex import ToolError
 from diplex.rest import create_app
+from tests.models import Colour, Level, Options, Person, Point, Span, Tree
 
 # -- every outcome kind --------------------------------------------------------------------------
 
@@ -105,16 +104,6 @@ app = create_app(outcomes, mcp=False)
 # -- every parameter type ------------------------------------------------------------------------
 
 typed = diplex.Registry("rest-typed")
-
-
-class Colour(str, enum.Enum):
-    RED = "red"
-    GREEN = "green"
-
-
-class Level(enum.IntEnum):
-    LOW = 1
-    HIGH = 2
 
 
 class Scalars(TypedDict):
@@ -226,11 +215,6 @@ typed.add(distinct)
 recursive = diplex.Registry("rest-recursive")
 
 
-class Tree(BaseModel):
-    label: str
-    children: list[Tree] = []
-
-
 @recursive.tool
 def depth(tree: Tree) -> int:
     return 1 + max((depth(child) for child in tree.children), default=0)
@@ -245,33 +229,6 @@ class Unions(TypedDict):
 @typed.tool
 def unions(either: int | str, maybe: int | None = None, anything: Any = None) -> Unions:
     return {"maybe": maybe, "either": either, "anything": anything}
-
-
-class Address(BaseModel):
-    street: str
-    number: int = Field(ge=1)
-
-
-class Person(BaseModel):
-    name: str
-    address: Address
-    nicknames: list[str] = []
-
-
-@dataclasses.dataclass
-class Point:
-    x: float
-    y: float
-
-
-class Options(TypedDict):
-    verbose: bool
-    depth: NotRequired[int]
-
-
-class Span(NamedTuple):
-    start: int
-    end: int
 
 
 class Models(BaseModel):

@@ -9,8 +9,8 @@ import pytest
 
 from diplex.rest import DEFAULT_MAX_BODY_SIZE, RestEndpoint, create_app
 
+from ..servers import uvicorn_server
 from . import registries
-from .conftest import uvicorn_server
 
 pytestmark = pytest.mark.anyio
 

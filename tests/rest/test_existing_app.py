@@ -9,8 +9,8 @@ import httpx
 from fastapi import FastAPI, Request
 from openapi_spec_validator import validate
 
+from ..servers import uvicorn_server
 from . import registries
-from .conftest import uvicorn_server
 
 
 def test_the_router_joins_an_existing_app_with_its_prefix_and_lifespan() -> None:

@@ -7,33 +7,22 @@ surface that renders any type differently shows up as a difference.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime
 import decimal
-import enum
 import ipaddress
 import random
 import uuid
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict
 
 import diplex
+from tests.models import Colour, Level, Options, Person, Point, Span, Tree
 
 # -- every parameter and return type ---------------------------------------------------------------
 
 typed = diplex.Registry("check-typed")
-
-
-class Colour(str, enum.Enum):
-    RED = "red"
-    GREEN = "green"
-
-
-class Level(enum.IntEnum):
-    LOW = 1
-    HIGH = 2
 
 
 class Scalars(TypedDict):
@@ -106,33 +95,6 @@ def unions(either: int | str, maybe: int | None = None, anything: Any = None) ->
     return either if maybe is None else maybe
 
 
-class Address(BaseModel):
-    street: str
-    number: int = Field(ge=1)
-
-
-class Person(BaseModel):
-    name: str
-    address: Address
-    nicknames: list[str] = []
-
-
-@dataclasses.dataclass
-class Point:
-    x: float
-    y: float
-
-
-class Options(TypedDict):
-    verbose: bool
-    depth: NotRequired[int]
-
-
-class Span(NamedTuple):
-    start: int
-    end: int
-
-
 class Models(BaseModel):
     person: Person
     point: Point
@@ -143,11 +105,6 @@ class Models(BaseModel):
 @typed.tool
 def models(person: Person, point: Point, options: Options, span: Span) -> Models:
     return Models(person=person, point=point, options=options, span=span)
-
-
-class Tree(BaseModel):
-    label: str
-    children: list[Tree] = []
 
 
 @typed.tool

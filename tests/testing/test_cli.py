@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import uvicorn
 
 import diplex.rest.exchange
 from diplex import Outcome, ToolContext
 from diplex.cli import main
 from diplex.wire import HttpResponse
+from tests.servers import uvicorn_server
 
 from .conftest import AGREED_INVALID
 
@@ -81,29 +77,12 @@ def test_a_bad_option_value_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "must be 0 or more" in capsys.readouterr().err
 
 
-@contextlib.contextmanager
-def _served(app: Any) -> Iterator[str]:
-    """``app`` under uvicorn on 127.0.0.1 (the socket listens before uvicorn starts: no polling)."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP: NODELAY
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        listener.close()
-
-
 def test_a_running_deployment_is_checked_with_url(capsys: pytest.CaptureFixture[str]) -> None:
     from diplex.rest import create_app
 
     from . import registries
 
-    with _served(create_app(registries.typed)) as url:
+    with uvicorn_server(create_app(registries.typed), lifespan="off") as url:
         code = main(["check", "tests.testing.registries:typed", "--url", url, "--examples", "3",
                      "--surfaces", "python", "url-rest", "url-mcp", *AGREED, "--no-progress"])  # fmt: skip
     out = capsys.readouterr().out
