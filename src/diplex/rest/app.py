@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+import fastapi.routing
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.routing import APIRoute
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from diplex.registry import Registry
 from diplex.wire import HttpResponse, dumps
@@ -60,10 +63,34 @@ def create_router(
     wanted). ``max_body_size`` bounds a request body in bytes (413 past it); ``timeout`` bounds
     each call in seconds (504 past it). Building the router builds every tool's schemas.
     """
+    router = APIRouter()
+    _add_tool_routes(router, registry, prefix, max_body_size, timeout)
+    return router
+
+
+class _DirectRoute(APIRoute):
+    """A route whose endpoint is called with the request as it is, when nothing is to be solved first.
+
+    The tool-call endpoints take the bare ``Request`` and read it themselves, so FastAPI's
+    request handler has work only for dependencies declared around the route
+    (``FastAPI(dependencies=...)``, ``include_router(..., dependencies=...)``); with none, the
+    endpoint is the handler. Where FastAPI builds the handler of an included copy of the route
+    (``_effective_route_context_var``, FastAPI >= 0.160), its own handler is kept.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        included = getattr(fastapi.routing, "_effective_route_context_var", None)
+        if self.dependant.dependencies or (included is not None and included.get() is not None):
+            return super().get_route_handler()
+        return self.endpoint
+
+
+def _add_tool_routes(
+    router: APIRouter, registry: Registry, prefix: str, max_body_size: int, timeout: float | None
+) -> None:
     if prefix and (not prefix.startswith("/") or prefix.endswith("/")):
         raise ValueError(f"prefix must start with '/' and not end with one (or be ''), not {prefix!r}")
     endpoint = RestEndpoint(registry.tools, max_body_size=max_body_size, timeout=timeout)
-    router = APIRouter()
     for tool in registry:
         router.add_api_route(
             f"{prefix}/{tool.name}",
@@ -75,6 +102,7 @@ def create_router(
             tags=list(tool.tags) or None,
             responses=dict(ERROR_RESPONSES),
             openapi_extra=tool_operation(tool),
+            route_class_override=_DirectRoute,
         )
         router.add_api_route(
             f"{prefix}/{tool.name}",
@@ -125,11 +153,11 @@ def create_router(
         "Each tool known when the app was built also has its own route, with its schemas.",
         responses=dict(ERROR_RESPONSES),
         openapi_extra=generic_operation(),
+        route_class_override=_DirectRoute,
     )
     # Other methods on {prefix}/{name}: 405 naming both methods the path serves. (Without
     # this, the first route matching the path alone answers, with only its own method.)
     router.add_route(f"{prefix}/{{name}}", _wrong_method, methods=_OTHER_METHODS, include_in_schema=False)
-    return router
 
 
 def create_app(
@@ -152,8 +180,16 @@ def create_app(
     fastapi_options.setdefault("version", registry.version)
     if registry.instructions:
         fastapi_options.setdefault("description", registry.instructions)
-    app = FastAPI(**fastapi_options)
-    app.include_router(create_router(registry, prefix, max_body_size=max_body_size, timeout=timeout))
+    app = _App(**fastapi_options)
+    if mcp and importlib.util.find_spec("diplex.mcp") is not None:
+        # Exact routes, not a mount (a mount answers POST /mcp with a redirect to /mcp/), and
+        # first: Starlette tries routes in order.
+        app.diplex_mcp = registry.mcp_app()
+        for path in reversed(_MCP_PATHS):
+            app.router.routes.insert(0, Route(path, endpoint=app.diplex_mcp, include_in_schema=False))
+    # The tools' routes go on the app's own router: an included router is one more level of
+    # matching on every request.
+    _add_tool_routes(app.router, registry, prefix, max_body_size, timeout)
     if health_path is not None:
 
         async def health(request: Request) -> Response:
@@ -174,14 +210,48 @@ def create_app(
             responses={200: {"description": "The server is up."}},
         )
     app.add_exception_handler(Exception, _internal_error)
-    if mcp and importlib.util.find_spec("diplex.mcp") is not None:
-        # Exact routes, not a mount: a mount answers POST /mcp with a redirect to /mcp/.
-        mcp_app = registry.mcp_app()
-        for path in ("/mcp", "/mcp/"):
-            app.router.routes.append(Route(path, endpoint=mcp_app, include_in_schema=False))
     app.state.diplex_registry = registry
     app.state.diplex_tools_prefix = prefix
     return app
+
+
+_MCP_PATHS = ("/mcp", "/mcp/")
+
+
+class _App(FastAPI):
+    """FastAPI, answering MCP ahead of its middleware when there is none of the user's.
+
+    An MCP request passes through FastAPI's own middleware (error pages, exception telemetry,
+    body limit) and the route table for nothing: the MCP app answers every request itself and
+    never raises. So while the app has no middleware of the user's (CORS, authentication, ...)
+    and no app-wide body limit, ``/mcp`` goes straight to the MCP app; otherwise through the
+    whole stack, like any route. (Mounted under a path, the app sees ``{mount}/mcp`` and
+    routes it as usual.)
+    """
+
+    diplex_mcp: ASGIApp | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        if (
+            self.diplex_mcp is None
+            or self.user_middleware
+            or getattr(self, "max_body_size", None) is not None
+        ):
+            return stack
+        return _McpFirst(self.diplex_mcp, stack)
+
+
+class _McpFirst:
+    def __init__(self, mcp: ASGIApp, app: ASGIApp) -> None:
+        self.mcp = mcp
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in _MCP_PATHS:
+            await self.mcp(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def _call_route(endpoint: RestEndpoint, name: str) -> Endpoint:
