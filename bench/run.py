@@ -13,11 +13,13 @@ reinstalled on every run), then measures every stack interleaved:
 - warm: per-invocation median over thousands of invocations in one process;
 - installed dependency closure of each environment (pip and setuptools left out);
 - scale: diplex with 2, 100 and 1,000 tools (cold start, tools/list first page, a call);
-- server mode: uvicorn on 127.0.0.1, bounded load from a second process (bench/loadgen.py).
+- server mode: uvicorn[standard] (httptools, uvloop) on 127.0.0.1, bounded load from a second
+  process (bench/loadgen.py).
 
 Prints one table of medians and ratios against A with the issue's targets, writes
 bench/results.json and bench/results.png. The machine is shared: read ratios, not times.
-Uses only the standard library; matplotlib runs in its own environment (bench/.venvs/tools).
+Uses only the standard library; the chart (matplotlib) and the load generator (uvloop) run in
+their own environment (bench/.venvs/tools).
 """
 
 from __future__ import annotations
@@ -108,15 +110,17 @@ STACKS = (
 BY_KEY = {stack.key: stack for stack in STACKS}
 
 # Each environment: the stack's own packages (its closure is measured), then what only the
-# benchmark needs (uvicorn for server mode), installed afterwards and left out of the closure.
+# benchmark needs (uvicorn for server mode: uvicorn[standard], i.e. with httptools and uvloop, as
+# deployed and as `diplex[server]` installs it; the same for every stack), installed afterwards and
+# left out of the closure.
 ENVIRONMENTS: dict[str, tuple[list[str], list[str]]] = {
     "a": (["pydantic"], []),
-    "b": (["fastapi", "mangum", "pydantic"], ["uvicorn"]),
-    "c": (["fastapi", "mangum", "mcp", "pydantic"], ["uvicorn"]),
+    "b": (["fastapi", "mangum", "pydantic"], ["uvicorn[standard]"]),
+    "c": (["fastapi", "mangum", "mcp", "pydantic"], ["uvicorn[standard]"]),
     "d": (["fastmcp", "mangum"], []),
     "e": (["aws-lambda-powertools", "pydantic"], []),
-    "diplex": ([str(REPO)], ["uvicorn"]),
-    "tools": (["matplotlib"], []),
+    "diplex": ([str(REPO)], ["uvicorn[standard]"]),
+    "tools": (["matplotlib", "uvloop"], []),  # the chart; the load generator's loop
 }
 
 
@@ -497,7 +501,8 @@ def loadgen(
         path = mcp_path
     headers = {"content-type": "application/json", "accept": events.ACCEPT, **headers}
     command = [
-        sys.executable,
+        str(python_of("tools")),
+        "-I",
         str(BENCH / "loadgen.py"),
         str(port),
         path,

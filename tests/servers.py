@@ -12,8 +12,9 @@ import uvicorn
 
 
 @contextlib.contextmanager
-def uvicorn_server(app: Any, *, lifespan: Literal["on", "off"] = "on") -> Iterator[str]:
-    """Serve ``app`` on a free port of 127.0.0.1; yield its base URL.
+def uvicorn_server(app: Any, *, lifespan: Literal["on", "off"] = "on", **config: Any) -> Iterator[str]:
+    """Serve ``app`` on a free port of 127.0.0.1; yield its base URL. ``config`` goes to
+    ``uvicorn.Config`` (``loop``, ``http``, ...).
 
     The socket is bound and listening before uvicorn starts, so no readiness polling is needed:
     a client's connection waits in the backlog until uvicorn accepts it. It is made with
@@ -22,7 +23,7 @@ def uvicorn_server(app: Any, *, lifespan: Literal["on", "off"] = "on") -> Iterat
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan=lifespan))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan=lifespan, **config))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     try:
