@@ -63,25 +63,36 @@ _install: Callable[[int, Any], Any] = getattr(importlib.import_module("_signal")
 
 
 _HAS_TIMER = hasattr(signal, "setitimer")
+_main_thread = threading.main_thread().ident  # only the main thread receives signals
+_setitimer = signal.setitimer
+_REAL = signal.ITIMER_REAL
+_SIGALRM = signal.SIGALRM if _HAS_TIMER else 0
+_monotonic = time.monotonic
 
 
 def can_arm() -> bool:
     """Whether this thread can arm the timer: only the main thread receives signals."""
-    return _HAS_TIMER and threading.get_ident() == threading.main_thread().ident
+    return _HAS_TIMER and threading.get_ident() == _main_thread
 
 
 def _set_timer(deadline: float) -> None:
     global _timer_live
     _timer_live = True
-    signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 1e-6))
+    _setitimer(_REAL, max(deadline - _monotonic(), 1e-6))
 
 
 def _arm(timer: _Timer) -> None:
-    if not _timers:
-        previous = _install(signal.SIGALRM, _on_alarm)
-        _timer_saved[:] = [previous, signal.getitimer(signal.ITIMER_REAL), time.monotonic()]
+    global _timer_live
+    if _timers:
+        _timers.append(timer)
+        _set_timer(timer.deadline)
+        return
+    previous = _install(_SIGALRM, _on_alarm)
     _timers.append(timer)
-    _set_timer(timer.deadline)
+    _timer_live = True
+    now = _monotonic()
+    # setitimer answers with the timer it replaces: someone else's, given back at the end.
+    _timer_saved[:] = [previous, _setitimer(_REAL, max(timer.deadline - now, 1e-6)), now]
 
 
 def _disarm(timer: _Timer) -> None:
@@ -90,20 +101,20 @@ def _disarm(timer: _Timer) -> None:
     if not _timers or _timers[-1] is not timer:
         return
     _timer_live = False  # from here on a signal that arrives is ignored
-    signal.setitimer(signal.ITIMER_REAL, 0)
+    _setitimer(_REAL, 0)
     _timers.pop()
     if _timers:  # back to the enclosing call's deadline
         _set_timer(_timers[-1].deadline)
         return
     previous, (delay, interval), armed_at = _timer_saved
-    _install(signal.SIGALRM, previous)
+    _install(_SIGALRM, previous)
     if delay > 0:  # someone else's timer was running: give it back what is left of it
-        left = max(delay - (time.monotonic() - armed_at), 1e-6)
-        signal.setitimer(signal.ITIMER_REAL, left, interval)
+        left = max(delay - (_monotonic() - armed_at), 1e-6)
+        _setitimer(_REAL, left, interval)
 
 
 def call_under_alarm(fn: Callable[[], T], deadline: float) -> T:
-    if deadline <= time.monotonic():
+    if deadline <= _monotonic():
         raise DeadlineExceeded("the deadline had passed before the call started")
     timer = _Timer(deadline)
     try:
@@ -122,7 +133,9 @@ def call_under_alarm(fn: Callable[[], T], deadline: float) -> T:
 
 
 def _forget_after_fork() -> None:
+    global _main_thread
     _timers.clear()
+    _main_thread = threading.get_ident()  # the thread that forked is the child's main thread
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)

