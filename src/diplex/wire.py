@@ -14,7 +14,7 @@ from typing import Any
 
 import pydantic_core
 
-__all__ = ["HttpRequest", "HttpResponse", "dumps", "json_response"]
+__all__ = ["HttpRequest", "HttpResponse", "dumps", "json_response", "loads"]
 
 # The strict encoder, consulted only when the fast one wrote what may be a non-finite number.
 _strict = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
@@ -31,6 +31,16 @@ def dumps(value: Any) -> bytes:
     if b"NaN" in data or b"Infinity" in data:
         _strict(value)
     return data
+
+
+def loads(data: bytes | str) -> Any:
+    """Decode one JSON document; raise ValueError for what is not JSON.
+
+    pydantic-core's parser (about 3x faster than the json module's on a small message): NaN
+    and Infinity are refused, as are invalid UTF-8, lone surrogate escapes and nesting deeper
+    than about 200 (the limit pydantic applies to REST bodies too).
+    """
+    return pydantic_core.from_json(data, allow_inf_nan=False)
 
 
 @dataclasses.dataclass

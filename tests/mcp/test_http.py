@@ -116,7 +116,20 @@ def test_a_body_over_the_limit_is_413(entry: str) -> None:
     assert send(post(legacy_call("greet", {"name": "x" * 51}))).status == 413
 
 
-@pytest.mark.parametrize("raw", [b"", b"{", b"NaN", b'{"a": Infinity}', b"\xff\xfe\x00", b"[" * 100_000])
+NOT_JSON = [
+    b"",
+    b"{",
+    b"NaN",
+    b'{"a": Infinity}',
+    b"\xff\xfe\x00",  # not UTF-8
+    b'{"a": "\\ud800"}',  # a lone surrogate: no Unicode text
+    b"[" * 100_000,
+    b"[" * 300 + b"]" * 300,  # deeper than pydantic lets REST bodies go
+    b'{"a": 1} {"b": 2}',
+]
+
+
+@pytest.mark.parametrize("raw", NOT_JSON)
 def test_a_body_that_is_not_json_is_a_parse_error(send: Send, raw: bytes) -> None:
     response = send(post(None, raw=raw))
     assert (response.status, error_code(response)) == (400, -32700)

@@ -137,6 +137,20 @@ def _v1_headers(event: Mapping[str, Any]) -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in single.items()} if isinstance(single, dict) else {}
 
 
+def _v2_headers(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        return {}
+    try:
+        # API Gateway and function URLs send lower-case names and string values: then a copy
+        # will do (two joins check both, at C speed; a join raises TypeError for a non-string).
+        names = "".join(raw)
+        if names == names.lower() and isinstance("".join(raw.values()), str):
+            return raw.copy()
+    except TypeError:
+        pass
+    return {str(k).lower(): str(v) for k, v in raw.items()}
+
+
 def _v1_query(event: Mapping[str, Any], *, encoded: bool) -> str:
     multi = event.get("multiValueQueryStringParameters")
     pairs: list[tuple[str, str]] = []
@@ -161,7 +175,7 @@ def read_request(
         stage = context.get("stage")
         if isinstance(stage, str) and stage and stage != "$default":
             path = _strip_prefix(path, stage)  # named stages appear in rawPath; any name
-        headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+        headers = _v2_headers(event.get("headers"))
         cookies = event.get("cookies")
         if isinstance(cookies, list) and cookies:
             headers["cookie"] = "; ".join(str(c) for c in cookies)

@@ -3,7 +3,7 @@
 The rules of the Streamable HTTP transport (both eras) live here once; the ASGI app and the
 Lambda handler only frame them. ``McpEndpoint.handle`` (sync: the Lambda path) and
 ``McpEndpoint.handle_async`` (ASGI) share every step: :meth:`McpEndpoint.prepare` checks the
-request and parses its body, :meth:`McpEndpoint.respond` dispatches and renders.
+request and parses its body, the dispatcher answers it, :meth:`McpEndpoint.render` frames the reply.
 
 Checks, in order: Host (only when an allow-list is configured, else 421), Origin (absent or
 loopback or configured, else 403), POST only (405 with ``Allow``), body size (413),
@@ -16,18 +16,17 @@ from __future__ import annotations
 import dataclasses
 import functools
 import ipaddress
-import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..context import Transport
 from ..registry import Registry
-from ..wire import HttpRequest, HttpResponse, dumps, json_response
+from ..wire import HttpRequest, HttpResponse, dumps, json_response, loads
 from .jsonrpc import INVALID_REQUEST, PARSE_ERROR, JsonObject, error_message
 from .notify import Notify
 from .options import McpOptions
-from .protocol import Channel, Dispatcher, Reply, Steps, run_steps, run_steps_async
+from .protocol import Channel, Dispatcher, Reply, run_steps, run_steps_async
 from .routing import RoutingHeaders
 
 __all__ = ["Exchange", "McpEndpoint", "refusal", "sse_event"]
@@ -96,14 +95,6 @@ def _is_q_zero(parameter: str) -> bool:
         return False
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-# One prebuilt decoder (json.loads builds one per call when given options); NaN/Infinity refused.
-_decode = json.JSONDecoder(parse_constant=_no_constants).decode
-
-
 def _is_loopback(origin: str) -> bool:
     try:
         parts = urlsplit(origin)
@@ -151,7 +142,8 @@ class McpEndpoint:
         if isinstance(prepared, HttpResponse):
             return prepared
         channel = self.channel(prepared, transport, None, deadline, platform, request_id)
-        return run_steps(self.respond(prepared, channel), self.registry.tools)
+        reply = run_steps(self.dispatcher.exchange(prepared.message, channel), self.registry.tools)
+        return self.render(reply, prepared.json_ok)
 
     async def handle_async(
         self,
@@ -189,8 +181,8 @@ class McpEndpoint:
         if not (json_ok or stream_ok or text_ok):
             return refusal(406, "Not acceptable: accept application/json and text/event-stream")
         try:
-            message = _decode(request.body.decode("utf-8"))
-        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            message = loads(request.body)
+        except ValueError as exc:
             error = error_message(None, PARSE_ERROR, f"Parse error: {type(exc).__name__}")
             return json_response(400, error)
         return Exchange(message, RoutingHeaders.read(headers), json_ok, stream_ok)
@@ -214,12 +206,10 @@ class McpEndpoint:
             request_id=request_id,
         )
 
-    def respond(self, exchange: Exchange, channel: Channel) -> Steps[HttpResponse]:
-        reply = yield from self.dispatcher.exchange(exchange.message, channel)
-        return self.render(reply, exchange.json_ok)
-
     async def respond_async(self, exchange: Exchange, channel: Channel) -> HttpResponse:
-        return await run_steps_async(self.respond(exchange, channel), self.registry.tools)
+        steps = self.dispatcher.exchange(exchange.message, channel)
+        reply = await run_steps_async(steps, self.registry.tools)
+        return self.render(reply, exchange.json_ok)
 
     @staticmethod
     def render(reply: Reply, json_ok: bool = True) -> HttpResponse:

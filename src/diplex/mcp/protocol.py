@@ -202,6 +202,8 @@ class Dispatcher:
         return Reply(bodies, 200) if bodies else _ACCEPTED
 
     def _single(self, message: Any, channel: Channel, *, in_batch: bool) -> Steps[Reply]:
+        # The one generator of a request: a tool call is yielded from here, not from a helper,
+        # so that each step passes through one frame.
         rid = _request_id(message)
         try:
             if _kind(message) != "request" or rid is None:  # (a request's id is always readable)
@@ -213,7 +215,13 @@ class Dispatcher:
             version, modern = self._version(method, params, channel)
             if in_batch and method == "initialize":
                 raise RpcError(INVALID_REQUEST, "Invalid request: initialize must not be part of a batch")
-            result = yield from self._method(method, params, version, modern, channel)
+            if method == "tools/call":
+                call, tool = self._tool_call(params, channel)
+                outcome = yield call
+                meta = self.catalog.server_meta if modern else None
+                result = call_result(outcome, tool.output_schema, version, meta)
+            else:
+                result = self._method(method, params, version, modern)
             return Reply(result_message(rid, result))
         except RpcError as exc:
             return Reply(error_message(rid, exc.code, exc.message, exc.data), exc.status)
@@ -251,11 +259,8 @@ class Dispatcher:
 
     # -- methods --------------------------------------------------------------------------------
 
-    def _method(
-        self, method: str, params: JsonObject, version: str, modern: bool, channel: Channel
-    ) -> Steps[JsonObject]:
-        if method == "tools/call":
-            return (yield from self._call_tool(params, version, modern, channel))
+    def _method(self, method: str, params: JsonObject, version: str, modern: bool) -> JsonObject:
+        """Every method but ``tools/call``."""
         if method == "tools/list":
             return self.catalog.page(version, modern, params.get("cursor"))
         if modern and method == "server/discover":
@@ -266,9 +271,8 @@ class Dispatcher:
             return {}
         raise RpcError(METHOD_NOT_FOUND, f"Method not found: {method}", status=404 if modern else None)
 
-    def _call_tool(
-        self, params: JsonObject, version: str, modern: bool, channel: Channel
-    ) -> Steps[JsonObject]:
+    def _tool_call(self, params: JsonObject, channel: Channel) -> tuple[ToolCall, Tool]:
+        """What a ``tools/call`` asks for, checked: the call to make, and its tool."""
         name = params.get("name")
         if not isinstance(name, str):
             raise RpcError(INVALID_PARAMS, "Invalid params: tools/call needs params.name, a string")
@@ -290,8 +294,7 @@ class Dispatcher:
             platform=channel.platform,
             progress=self._progress(params, channel),
         )
-        outcome = yield ToolCall(name, arguments, context)
-        return call_result(outcome, tool.output_schema, version, self.catalog.server_meta if modern else None)
+        return ToolCall(name, arguments, context), tool
 
     @staticmethod
     def _progress(params: JsonObject, channel: Channel) -> ProgressSink | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import sys
 import threading
@@ -20,7 +19,7 @@ from typing import Any, BinaryIO
 
 from .. import runtime
 from ..registry import Registry
-from ..wire import dumps
+from ..wire import dumps, loads
 from .jsonrpc import PARSE_ERROR, JsonObject, error_message
 from .options import McpOptions
 from .protocol import Channel, Dispatcher
@@ -75,8 +74,8 @@ class StdioServer:
             if not line.strip():
                 continue
             try:
-                message = json.loads(line)
-            except (ValueError, RecursionError):
+                message = loads(line)
+            except ValueError:
                 self._write(error_message(None, PARSE_ERROR, "Parse error: a line that is not JSON"))
                 continue
             if self._cancels(message):
