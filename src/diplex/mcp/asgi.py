@@ -34,6 +34,7 @@ _STREAM_HEADERS = [
 
 async def _send_response(send: Send, response: HttpResponse) -> None:
     headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers]
+    headers.append((b"content-length", str(len(response.body)).encode()))  # else servers chunk it
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})
 
@@ -56,6 +57,10 @@ class _EventStream:
     async def finish(self, message: JsonObject | list[JsonObject]) -> None:
         async with self._lock:
             await self._send({"type": "http.response.body", "body": sse_event(message)})
+
+
+def _too_large(limit: int) -> HttpResponse:
+    return refusal(413, f"Payload too large: the limit is {limit} bytes")
 
 
 async def _disconnected(receive: Receive) -> None:
@@ -103,14 +108,13 @@ class McpApp:
 
     async def _read(self, scope: Scope, receive: Receive) -> HttpRequest | HttpResponse | None:
         limit = self.endpoint.options.max_body_bytes
-        too_large = refusal(413, f"Payload too large: the limit is {limit} bytes")
         headers: dict[str, str] = {}
         for raw_name, raw_value in scope["headers"]:
             name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > limit:
-            return too_large
+            return _too_large(limit)
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -120,7 +124,7 @@ class McpApp:
             chunk: bytes = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                return too_large
+                return _too_large(limit)
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
