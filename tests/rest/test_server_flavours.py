@@ -43,6 +43,9 @@ def mcp_call(client: httpx.Client, name: str, arguments: dict[str, object], requ
     }
     answer = client.post("/mcp", content=dumps(message), headers=MCP_HEADERS)
     assert answer.status_code == 200, answer.text
+    # Sized, not chunked: the answer is whole before it is sent.
+    assert answer.headers["content-length"] == str(len(answer.content))
+    assert "transfer-encoding" not in answer.headers
     return answer.json()["result"]
 
 
