@@ -18,7 +18,7 @@ import re
 import types
 import typing
 from collections.abc import Callable
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, NamedTuple, Union, get_args, get_origin
 
 import pydantic
 import pydantic_core
@@ -205,16 +205,14 @@ def _is_model_like(cls: type) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     name: str
     annotation: Any  # inspect.Parameter.empty when not annotated
     default: Any  # inspect.Parameter.empty when required
     description: str | None
 
 
-@dataclasses.dataclass(frozen=True)
-class Signature:
+class Signature(NamedTuple):
     params: tuple[Param, ...]
     returns: Any  # inspect.Signature.empty when not annotated
     context_param: str | None  # the parameter that receives the ToolContext

@@ -7,10 +7,9 @@ an HTTP framework.
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 import pydantic_core
 
@@ -43,8 +42,7 @@ def loads(data: bytes | str) -> Any:
     return pydantic_core.from_json(data, allow_inf_nan=False)
 
 
-@dataclasses.dataclass
-class HttpRequest:
+class HttpRequest(NamedTuple):
     """An HTTP request. ``headers`` keys are lower-case; repeated headers are joined by ', '.
 
     ``path`` is percent-decoded; ``query`` is the raw query string (without '?').
@@ -57,13 +55,12 @@ class HttpRequest:
     query: str = ""
 
 
-@dataclasses.dataclass
-class HttpResponse:
+class HttpResponse(NamedTuple):
     """An HTTP response; ``headers`` is a list of (name, value) pairs, names lower-case."""
 
     status: int
     body: bytes = b""
-    headers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    headers: Sequence[tuple[str, str]] = ()
 
 
 def json_response(status: int, value: Any, headers: list[tuple[str, str]] | None = None) -> HttpResponse:

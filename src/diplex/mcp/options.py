@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = ["CacheScope", "McpOptions"]
 
 CacheScope = Literal["public", "private"]
 
 
-@dataclasses.dataclass(frozen=True)
-class McpOptions:
+class McpOptions(NamedTuple):
     """The options of ``registry.mcp_app(...)`` / ``create_mcp_app(registry, ...)``.
 
     page_size           tools per ``tools/list`` page (the cursor is opaque to clients)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import re
+import types
 import weakref
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..tool import Tool
 from .jsonrpc import HEADER_MISMATCH, RpcError
@@ -23,16 +23,16 @@ __all__ = ["RoutingHeaders", "check_param_headers", "check_routing", "decode_hea
 
 _VISIBLE_ASCII = re.compile(r"[\x20-\x7e]*")
 _PREFIX, _SUFFIX = "=?base64?", "?="
+_NO_HEADERS: Mapping[str, str] = types.MappingProxyType({})
 
 
-@dataclasses.dataclass(slots=True)  # made on every request: slots, not frozen (3x cheaper)
-class RoutingHeaders:
+class RoutingHeaders(NamedTuple):
     """The routing headers of one HTTP request, whitespace-trimmed; None when absent."""
 
     protocol_version: str | None = None
     method: str | None = None
     name: str | None = None
-    raw: Mapping[str, str] = dataclasses.field(default_factory=dict)  # all headers, lower-case names
+    raw: Mapping[str, str] = _NO_HEADERS  # all headers, lower-case names
 
     def param(self, name: str) -> str | None:
         """The ``Mcp-Param-{name}`` header (``name`` lower-case), trimmed; read only when a tool
