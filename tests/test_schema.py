@@ -8,10 +8,13 @@ import decimal
 import enum
 import ipaddress
 import pathlib
+import typing
 import uuid
 from typing import Annotated, Any, Literal, NamedTuple, Optional, Union
 
+import annotated_types
 import pydantic
+import pytest
 from typing_extensions import TypedDict
 
 import diplex
@@ -287,3 +290,42 @@ def test_standard_library_value_types_are_describable() -> None:
     assert props["host"]["format"] == "ipv4"
     assert props["net"]["format"] == "ipv6network"
     assert props["where"]["format"] == "path"
+
+
+# -- type hints of string annotations (this module has `from __future__ import annotations`) ----
+
+
+def hinted_plainly(
+    a: int,
+    b: str | None,
+    c: list[float],
+    d: dict[str, Any],
+    e: Annotated[int, annotated_types.Gt(0)],
+    f: Literal["x", "y"],
+    g: Point,
+    h: Optional[datetime.date] = None,  # noqa: UP045 - the typing spelling, on purpose
+) -> None:
+    raise NotImplementedError
+
+
+def hinted_with_a_quote_inside(points: list["Point"]) -> dict[str, "Point"]:  # noqa: UP037
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("fn", [hinted_plainly, hinted_with_a_quote_inside])
+def test_string_annotations_resolve_as_get_type_hints_resolves_them(fn: Any) -> None:
+    from diplex.schema import _type_hints
+
+    assert all(isinstance(a, str) for a in fn.__annotations__.values())  # the shortcut's case
+    assert _type_hints(fn) == typing.get_type_hints(fn, include_extras=True)
+
+
+def test_many_tools_with_the_same_string_annotations_compile_each_string_once() -> None:
+    from diplex.schema import _compiled
+
+    registry = diplex.Registry()
+    _compiled.cache_clear()
+    for i in range(50):
+        registry.add(hinted_plainly, name=f"tool_{i}")
+    assert _compiled.cache_info().misses == len(hinted_plainly.__annotations__)
+    assert registry.get("tool_49").input_schema == registry.get("tool_0").input_schema  # type: ignore[union-attr]
