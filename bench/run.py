@@ -66,6 +66,7 @@ class Stack:
     cold: tuple[str, ...]
     warm: tuple[str, ...]
     server: tuple[str, ...] = ()
+    factory: str = "asgi_app"  # what uvicorn --factory builds in server mode
 
 
 STACKS = (
@@ -105,6 +106,18 @@ STACKS = (
         "diplex_mcp",
         ("mcp-legacy", "mcp-modern"),
         cases("mcp-legacy", "mcp-modern", "direct"),
+    ),
+    # Server mode only: the same app with `add` registered inline=True (a pure, fast sync tool
+    # may run on the loop's thread instead of a worker thread; see the runtime rules).
+    Stack(
+        "dual-inline",
+        "diplex dual, sync add inline=True",
+        "diplex",
+        "diplex_dual",
+        (),
+        (),
+        ("rest:add", "mcp-legacy:add", "mcp-modern:add"),
+        factory="asgi_app_inline",
     ),
 )
 BY_KEY = {stack.key: stack for stack in STACKS}
@@ -420,6 +433,7 @@ def phase_warm(settings: Settings, stacks: Sequence[Stack]) -> dict[str, dict[st
             ),
         )
         for stack in stacks
+        if stack.warm
     ]
     raw = interleaved(jobs, settings.warm_rounds, warmup=False)
     out: dict[str, dict[str, Any]] = {}
@@ -546,7 +560,8 @@ def phase_server(settings: Settings, stacks: Sequence[Stack]) -> dict[str, dict[
             port = free_port()
             logfile = (LOGS / f"server-{stack.key}.log").open("wb")
             command = [str(python_of(stack.venv)), "-I", "-m", "uvicorn", "--app-dir", str(BENCH / "stacks")]
-            command += ["--factory", f"{stack.module}:asgi_app", "--host", "127.0.0.1", "--port", str(port)]
+            command += ["--factory", f"{stack.module}:{stack.factory}"]
+            command += ["--host", "127.0.0.1", "--port", str(port)]
             command += ["--log-level", "warning", "--no-access-log"]
             process = subprocess.Popen(command, stdout=logfile, stderr=subprocess.STDOUT, env=child_env())
             servers[stack.key] = (process, port)
@@ -659,6 +674,17 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
                 higher_is_better=True,
             )
         )
+    targets.append(
+        target(
+            "server: diplex REST add, inline=True, calls/s vs B's async route (echo)",
+            ratio(
+                get(server, "dual-inline", "rest:add", "calls_per_s"),
+                get(server, "B", "rest:echo", "calls_per_s"),
+            ),
+            1.0,
+            higher_is_better=True,
+        )
+    )
     a_rss = get(cold, "A", "rest", "hwm_mb")
     for key, kind in (("dual", "rest"), ("dual", "mcp-legacy"), ("mcp", "mcp-legacy")):
         rss = get(cold, key, kind, "hwm_mb")
@@ -827,7 +853,7 @@ def report(results: dict[str, Any]) -> str:
             rows.append([key, "-", "ERR", data["error"][:80]])
     out += [
         "",
-        "Server mode: uvicorn on 127.0.0.1, calls/s",
+        "Server mode: uvicorn[standard] on 127.0.0.1, calls/s",
         table(["stack", "case", "calls/s", "latency us"], rows),
     ]
     rows = [

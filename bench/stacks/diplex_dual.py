@@ -31,3 +31,13 @@ def asgi_app() -> Any:
 
 
 CASES = ("rest", "mcp-legacy", "mcp-modern", "direct")
+
+
+def asgi_app_inline() -> Any:
+    """The same app with ``add`` registered ``inline=True``: it runs on the loop's thread."""
+    from diplex.rest import create_app
+
+    inline = diplex.Registry("bench")
+    inline.add(add, inline=True)
+    inline.add(echo)
+    return create_app(inline)
