@@ -108,10 +108,13 @@ class McpApp:
 
     async def _read(self, scope: Scope, receive: Receive) -> HttpRequest | HttpResponse | None:
         limit = self.endpoint.options.max_body_bytes
-        headers: dict[str, str] = {}
-        for raw_name, raw_value in scope["headers"]:
-            name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        raw = scope["headers"]
+        headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in raw}
+        if len(headers) < len(raw):  # a repeated header: its values joined, in order
+            headers = {}
+            for raw_name, raw_value in raw:
+                name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+                headers[name] = f"{headers[name]}, {value}" if name in headers else value
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > limit:
             return _too_large(limit)
