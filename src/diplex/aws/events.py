@@ -198,6 +198,11 @@ def frame_response(response: HttpResponse, source: HttpSource, event: Mapping[st
     except UnicodeDecodeError:
         body, is_base64 = base64.b64encode(response.body).decode("ascii"), True
     framed: dict[str, Any] = {"statusCode": response.status, "body": body, "isBase64Encoded": is_base64}
+    if source in ("http-v2", "function-url"):
+        single = dict(response.headers)
+        if len(single) == len(response.headers) and "set-cookie" not in single:
+            framed["headers"] = single  # the usual answer: each header once, no cookies
+            return framed
     grouped: dict[str, list[str]] = {}
     cookies: list[str] = []
     for name, value in response.headers:
