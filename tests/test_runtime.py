@@ -609,3 +609,49 @@ def test_an_inline_tool_on_the_main_thread_still_gets_its_deadline() -> None:
     outcome = drive(registry.acall("spins_inline"))
     assert outcome.error is not None and outcome.error.kind == "timeout"
     assert time.monotonic() - start < 5
+
+
+def test_what_a_worker_thread_raises_reaches_the_caller_even_stopiteration() -> None:
+    # A future of the loop refuses StopIteration; the worker hands it over as a RuntimeError.
+    registry = diplex.Registry()
+
+    @registry.tool
+    def stops() -> int:
+        raise StopIteration(5)
+
+    @registry.tool
+    def fails() -> int:
+        raise LookupError("no such thing")
+
+    async def served() -> list[diplex.Outcome]:
+        return [await registry.acall("stops"), await registry.acall("fails"), await registry.acall("stops")]
+
+    outcomes = drive(asyncio.wait_for(served(), 10))
+    assert [o.error.kind if o.error else None for o in outcomes] == ["internal"] * 3
+
+
+def test_a_worker_that_finishes_after_its_loop_closed_ends_quietly() -> None:
+    registry = diplex.Registry()
+    release = threading.Event()
+    finished = threading.Event()
+    hooked: list[BaseException | None] = []
+
+    @registry.tool(timeout=0.1)
+    def lingers() -> int:
+        release.wait(10)
+        finished.set()
+        return 1
+
+    previous, threading.excepthook = threading.excepthook, lambda args: hooked.append(args.exc_value)
+    try:
+        loop = asyncio.new_event_loop()
+        try:
+            assert loop.run_until_complete(registry.acall("lingers")).error.kind == "timeout"  # type: ignore[union-attr]
+        finally:
+            loop.close()
+        release.set()  # the tool returns now, to a closed loop
+        assert finished.wait(10)
+        time.sleep(0.1)
+    finally:
+        threading.excepthook = previous
+    assert hooked == []

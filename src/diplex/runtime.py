@@ -251,20 +251,26 @@ class _Workers:
         self._started = 0
         self._max_idle = max_idle
 
-    def submit(self, fn: Callable[[], T], loop: asyncio.AbstractEventLoop) -> concurrent.futures.Future[T]:
-        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+    def submit(self, fn: Callable[[], T], loop: asyncio.AbstractEventLoop) -> asyncio.Future[T]:
+        """Run ``fn`` in a worker thread; the returned future (of ``loop``) gets its outcome.
+
+        The outcome goes straight to the loop's future with ``call_soon_threadsafe``: no
+        ``concurrent.futures.Future`` in between, whose locks and callbacks cost a quarter of
+        a hand-off.
+        """
+        future: asyncio.Future[T] = loop.create_future()
         context = contextvars.copy_context()
 
         def job() -> None:
-            if not future.set_running_or_notify_cancel():
+            if future.cancelled():
                 return  # the caller gave up before a thread was free
             _worker.loop = loop
             try:
                 value = context.run(fn)
             except BaseException as exc:  # the awaiting side decides what it means
-                future.set_exception(exc)
+                _deliver(loop, future, None, exc)
             else:
-                future.set_result(value)
+                _deliver(loop, future, value, None)
             finally:
                 _worker.loop = None
 
@@ -289,6 +295,25 @@ class _Workers:
 
 
 _workers = _Workers()
+
+
+def _deliver(
+    loop: asyncio.AbstractEventLoop, future: asyncio.Future[T], value: T | None, exc: BaseException | None
+) -> None:
+    """From a worker thread: settle ``future`` on its loop, unless the caller gave up on it."""
+
+    def settle() -> None:
+        if future.done():
+            return  # cancelled: the deadline won, or the caller went away
+        if exc is None:
+            future.set_result(value)  # type: ignore[arg-type]
+        elif isinstance(exc, StopIteration):  # a future refuses it (it would end a coroutine)
+            future.set_exception(RuntimeError(f"the tool raised StopIteration: {exc!r}"))
+        else:
+            future.set_exception(exc)
+
+    with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits for it any more
+        loop.call_soon_threadsafe(settle)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,7 +406,7 @@ async def call_async(
                 return alarm.call_under_alarm(fn, deadline)
             return fn()
         loop = asyncio.get_running_loop()
-        return await _await_until(asyncio.wrap_future(_workers.submit(fn, loop)), deadline)
+        return await _await_until(_workers.submit(fn, loop), deadline)
     finally:
         _deadline.reset(token)
 
