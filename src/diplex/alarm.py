@@ -11,8 +11,11 @@ thread, so a tool stuck inside C code that holds the GIL (a long regex, a C exte
 checks for signals) is interrupted only when that C call returns. Blocking system calls such as
 ``time.sleep``, socket reads and lock waits *are* interrupted. A tool that catches
 ``BaseException`` can swallow the interruption. Deadlines nest (a call inside a call re-arms
-the enclosing call's timer when it ends), and any ``SIGALRM`` handler and interval timer that
-were installed before a call are restored after it.
+the enclosing call's timer when it ends). An interval timer that was running before a call gets
+back what is left of it after; a ``SIGALRM`` handler of the program's own is restored after
+each call. Where there was none (the default action), diplex's handler stays installed after
+the first call, so that each later call only arms and disarms the timer; between calls it
+ignores a ``SIGALRM`` (the default action would have ended the process).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ class _Timer:
 
 
 _timers: list[_Timer] = []  # armed deadlines, outermost first (main thread only)
-_timer_saved: list[Any] = []  # [previous handler, previous (delay, interval), armed at]
+_timer_saved: list[Any] = []  # [handler to restore or None, previous (delay, interval), armed at]
 _timer_live = False
 
 
@@ -56,10 +59,13 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     if _timer_live:
         _timer_live = False
         raise _Expired
+    # Not armed: a late signal of a timer just disarmed, or someone else's. Ignored.
 
 
-# The C function under signal.signal: the same thing, without its enum conversions (4 us a call).
-_install: Callable[[int, Any], Any] = getattr(importlib.import_module("_signal"), "signal", signal.signal)
+# The C functions under signal.signal / getsignal: the same, without enum conversions.
+_c_signal = importlib.import_module("_signal")
+_install: Callable[[int, Any], Any] = getattr(_c_signal, "signal", signal.signal)
+_installed: Callable[[int], Any] = getattr(_c_signal, "getsignal", signal.getsignal)
 
 
 _HAS_TIMER = hasattr(signal, "setitimer")
@@ -87,7 +93,9 @@ def _arm(timer: _Timer) -> None:
         _timers.append(timer)
         _set_timer(timer.deadline)
         return
-    previous = _install(_SIGALRM, _on_alarm)
+    # Installed once and left in place where it replaced the default action; a program's own
+    # handler is put back after each call (see _disarm).
+    previous = None if _installed(_SIGALRM) is _on_alarm else _install(_SIGALRM, _on_alarm)
     _timers.append(timer)
     _timer_live = True
     now = _monotonic()
@@ -107,7 +115,8 @@ def _disarm(timer: _Timer) -> None:
         _set_timer(_timers[-1].deadline)
         return
     previous, (delay, interval), armed_at = _timer_saved
-    _install(_SIGALRM, previous)
+    if previous is not None and previous != signal.SIG_DFL:  # a handler of the program's
+        _install(_SIGALRM, previous)
     if delay > 0:  # someone else's timer was running: give it back what is left of it
         left = max(delay - (_monotonic() - armed_at), 1e-6)
         _setitimer(_REAL, left, interval)
