@@ -185,3 +185,27 @@ def test_the_registry_builds_the_router() -> None:
     router = registries.outcomes.router(prefix="/t")
     paths = {getattr(route, "path", None) for route in router.routes}
     assert {"/t/echo_sync", "/t", "/t/{name}"} <= paths
+
+
+@pytest.mark.parametrize("prefix", ["/tools", ""])
+async def test_with_any_prefix_the_tools_health_docs_and_mcp_all_answer(prefix: str) -> None:
+    # With no prefix the routes by name (GET /{name}) could shadow /health and /docs: they don't.
+    app = create_app(registries.outcomes, prefix=prefix)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        assert (await client.get("/health")).json()["status"] == "ok"
+        assert (await client.get("/docs")).status_code == 200
+        assert (await client.get("/openapi.json")).json()["info"]["title"] == "rest-outcomes"
+        assert (await client.post(f"{prefix}/echo_sync", json={"x": 6})).json() == 6
+        assert (await client.get(f"{prefix}/echo_sync")).json()["name"] == "echo_sync"
+        assert (await client.post(f"{prefix}/nosuch", json={})).status_code == 404
+        assert (await client.put(f"{prefix}/echo_sync", json={})).status_code == 405
+        listed = await client.get(prefix or "/")
+        assert [t["name"] for t in listed.json()["tools"]][:2] == ["echo_sync", "echo_async"]
+
+
+async def test_every_tool_keeps_its_own_documented_operation() -> None:
+    spec = create_app(registries.outcomes).openapi()
+    operations = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
+    assert {tool.name for tool in registries.outcomes} <= operations
+    assert {"diplex:call_tool", "diplex:list_tools", "diplex:show_tool", "diplex:health"} <= operations

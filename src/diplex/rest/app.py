@@ -8,12 +8,17 @@ document describes each tool from its own schemas (``openapi.py``).
 Routes, in matching order (Starlette tries routes in order; a later full match beats an earlier
 path-only match, which is why ``POST {prefix}/unknown`` answers 404, not 405):
 
-    POST {prefix}/{tool}   one documented route per tool registered when the router is built,
-    GET  {prefix}/{tool}   and its description (so each path documents every method it serves)
     GET  {prefix}          the tools, with their schemas and annotations
     GET  {prefix}/{name}   one tool
-    POST {prefix}/{name}   any tool by name: tools registered later, and the 404 of unknown names
+    POST {prefix}/{name}   a call of any tool by name (tools registered later too; 404 for unknown)
     *    {prefix}/{name}   405, allowing GET and POST
+    POST {prefix}/{tool}   one route per tool registered when the router is built, and its
+    GET  {prefix}/{tool}   description: they answer the same as the routes by name, which match
+                           first (so routing takes the same few steps for 2 tools or 1,000);
+                           they are there to document each tool with its own schemas
+
+In an app made by ``create_app`` these come before FastAPI's documentation routes (when the
+prefix is not empty, so that the two cannot overlap), and MCP before all of them.
 """
 
 from __future__ import annotations
@@ -91,28 +96,6 @@ def _add_tool_routes(
     if prefix and (not prefix.startswith("/") or prefix.endswith("/")):
         raise ValueError(f"prefix must start with '/' and not end with one (or be ''), not {prefix!r}")
     endpoint = RestEndpoint(registry.tools, max_body_size=max_body_size, timeout=timeout)
-    for tool in registry:
-        router.add_api_route(
-            f"{prefix}/{tool.name}",
-            _call_route(endpoint, tool.name),
-            methods=["POST"],
-            operation_id=tool.name,
-            summary=tool.title or tool.name,
-            description=tool.description or "",
-            tags=list(tool.tags) or None,
-            responses=dict(ERROR_RESPONSES),
-            openapi_extra=tool_operation(tool),
-            route_class_override=_DirectRoute,
-        )
-        router.add_api_route(
-            f"{prefix}/{tool.name}",
-            _show_route(registry, tool.name),
-            methods=["GET"],
-            operation_id=f"describe:{tool.name}",
-            summary=f"Describe {tool.name}",
-            tags=list(tool.tags) or None,
-            responses={200: {"model": ToolDescription, "description": "The tool."}},
-        )
 
     async def list_tools(request: Request) -> Response:
         return _json(200, {"tools": [describe_tool(tool) for tool in registry]})
@@ -158,6 +141,31 @@ def _add_tool_routes(
     # Other methods on {prefix}/{name}: 405 naming both methods the path serves. (Without
     # this, the first route matching the path alone answers, with only its own method.)
     router.add_route(f"{prefix}/{{name}}", _wrong_method, methods=_OTHER_METHODS, include_in_schema=False)
+    # Then one documented route per tool. The routes by name above match first and answer the
+    # same, so a call is routed in a constant number of steps however many tools there are;
+    # these give each tool its own operation, with its schemas, in the OpenAPI document.
+    for tool in registry:
+        router.add_api_route(
+            f"{prefix}/{tool.name}",
+            _call_route(endpoint, tool.name),
+            methods=["POST"],
+            operation_id=tool.name,
+            summary=tool.title or tool.name,
+            description=tool.description or "",
+            tags=list(tool.tags) or None,
+            responses=dict(ERROR_RESPONSES),
+            openapi_extra=tool_operation(tool),
+            route_class_override=_DirectRoute,
+        )
+        router.add_api_route(
+            f"{prefix}/{tool.name}",
+            _show_route(registry, tool.name),
+            methods=["GET"],
+            operation_id=f"describe:{tool.name}",
+            summary=f"Describe {tool.name}",
+            tags=list(tool.tags) or None,
+            responses={200: {"model": ToolDescription, "description": "The tool."}},
+        )
 
 
 def create_app(
@@ -187,10 +195,9 @@ def create_app(
         app.diplex_mcp = registry.mcp_app()
         for path in reversed(_MCP_PATHS):
             app.router.routes.insert(0, Route(path, endpoint=app.diplex_mcp, include_in_schema=False))
-    # The tools' routes go on the app's own router: an included router is one more level of
-    # matching on every request.
-    _add_tool_routes(app.router, registry, prefix, max_body_size, timeout)
-    if health_path is not None:
+    routes = app.router.routes
+    before = len(routes)
+    if health_path is not None:  # before the tools: with no prefix, GET /{name} would take it
 
         async def health(request: Request) -> Response:
             status = {
@@ -209,6 +216,15 @@ def create_app(
             summary="Health check",
             responses={200: {"description": "The server is up."}},
         )
+    # The tools' routes go on the app's own router: an included router is one more level of
+    # matching on every request.
+    _add_tool_routes(app.router, registry, prefix, max_body_size, timeout)
+    if prefix:
+        # They cannot overlap FastAPI's documentation routes then: ahead of those, after MCP.
+        added = routes[before:]
+        del routes[before:]
+        first = len(_MCP_PATHS) if app.diplex_mcp is not None else 0
+        routes[first:first] = added
     app.add_exception_handler(Exception, _internal_error)
     app.state.diplex_registry = registry
     app.state.diplex_tools_prefix = prefix
