@@ -172,7 +172,7 @@ class Settings:
                        server_seconds=1.0)  # fmt: skip
         # More, shorter rounds rather than fewer long ones: the host's speed drifts over minutes,
         # and finer interleaving spreads that drift over every stack alike.
-        return cls(False, cold_runs=11, warm_rounds=6, warm_calls=1000, scale_calls=1000, server_rounds=3,
+        return cls(False, cold_runs=11, warm_rounds=6, warm_calls=1000, scale_calls=3000, server_rounds=3,
                    server_seconds=2.0)  # fmt: skip
 
 
@@ -466,21 +466,37 @@ def phase_scale(settings: Settings) -> dict[str, dict[str, Any]]:
         for n in settings.scale_sizes
     ]
     raw = interleaved(jobs, settings.cold_runs, warmup=True)
-    out: dict[str, dict[str, Any]] = {}
     warm_cases = ["list:mcp-legacy", "mcp-legacy:add", "rest:add"]
+    per_round = str(max(1, settings.scale_calls // settings.warm_rounds))
+    # The warm figures of each size interleaved over rounds too, as in the warm phase: "flat in
+    # the number of tools" compares processes, and the host drifts between them.
+    warm_jobs = [
+        (
+            str(n),
+            lambda n=n: run_driver(
+                "diplex",
+                ["warm", stack.module, per_round, *warm_cases],
+                {"BENCH_TOOLS": str(n)},
+            ),
+        )
+        for n in settings.scale_sizes
+    ]
+    warm_raw = interleaved(warm_jobs, settings.warm_rounds, warmup=False)
+    out: dict[str, dict[str, Any]] = {}
     for n in settings.scale_sizes:
         summary = summarize_cold(raw[str(n)])
-        warm = run_driver(
-            "diplex", ["warm", stack.module, str(settings.scale_calls), *warm_cases], {"BENCH_TOOLS": str(n)}
-        )
-        if warm.get("error"):
-            summary["warm_error"] = warm["error"]
-        else:
+        merged: dict[str, list[int]] = {}
+        for warm in warm_raw[str(n)]:
+            if warm.get("error"):
+                summary["warm_error"] = warm["error"]
+                continue
             for case, samples in warm["samples"].items():
-                if samples:
-                    summary[case] = pooled(samples)
+                merged.setdefault(case, []).extend(samples)
             for case, problem in warm["errors"].items():
                 summary.setdefault(case, {})["error"] = problem
+        for case, samples in merged.items():
+            if samples:
+                summary[case] = pooled(samples)
         out[str(n)] = summary
     return out
 
