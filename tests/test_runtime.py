@@ -341,7 +341,7 @@ def test_run_sync_after_the_dispatching_loop_closed_refuses_clearly() -> None:
     assert errors and "has been closed" in errors[0]
 
 
-# -- deadlines: worker threads and the timer signal ---------------------------------------------
+# -- deadlines: worker threads and the deadline signal ------------------------------------------
 
 release = threading.Event()
 
@@ -525,6 +525,100 @@ def test_deadline_stress_many_short_timed_calls_leave_no_armed_timer() -> None:
 
     assert [registry.call("quick", {"n": i}).value for i in range(2000)] == list(range(2000))
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_later_call_with_an_earlier_deadline_is_still_interrupted_on_time() -> None:
+    # The watchdog sleeps until the deadline it knows; a new, earlier one must wake it.
+    registry = diplex.Registry()
+
+    @registry.tool(timeout=30)
+    def slow_deadline() -> str:
+        return "done"
+
+    @registry.tool(timeout=0.3)
+    def hangs() -> str:
+        release.wait(60)
+        return "released"
+
+    assert [registry.call("slow_deadline").value for _ in range(3)] == ["done"] * 3
+    start = time.monotonic()
+    assert registry.call("hangs").error.kind == "timeout"  # type: ignore[union-attr]
+    assert time.monotonic() - start < 5
+
+
+def test_a_deadline_later_than_the_last_one_is_enforced_too() -> None:
+    # The watchdog still means to look at an earlier, finished call's deadline: it must look
+    # again then and wait for this call's.
+    registry = diplex.Registry()
+
+    @registry.tool(timeout=0.1)
+    def quick() -> str:
+        return "quick"
+
+    @registry.tool(timeout=0.4)
+    def hangs() -> str:
+        release.wait(60)
+        return "released"
+
+    for _ in range(5):
+        assert registry.call("quick").value == "quick"
+        start = time.monotonic()
+        outcome = registry.call("hangs")
+        elapsed = time.monotonic() - start
+        assert outcome.error is not None and outcome.error.kind == "timeout"
+        assert 0.35 < elapsed < 5  # not before its own deadline, not much after
+
+
+def test_thousands_of_timed_calls_share_one_watchdog_thread_and_no_interval_timer() -> None:
+    registry = diplex.Registry()
+
+    @registry.tool(timeout=5)
+    def quick(n: int) -> int:
+        return n
+
+    assert [registry.call("quick", {"n": i}).value for i in range(3000)] == list(range(3000))
+    watchdogs = [t for t in threading.enumerate() if t.name == "diplex-deadline"]
+    assert len(watchdogs) == 1 and watchdogs[0].daemon
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_sigalrm_inside_a_call_whose_deadline_has_not_passed_does_not_interrupt_it() -> None:
+    registry = diplex.Registry()
+
+    @registry.tool(timeout=5)
+    def raises_its_own_signal() -> str:
+        signal.raise_signal(signal.SIGALRM)  # someone else's: not a deadline
+        time.sleep(0.05)
+        return "finished"
+
+    assert registry.call("raises_its_own_signal").value == "finished"
+
+
+def test_deadlines_work_in_a_forked_child() -> None:
+    out = run_isolated(
+        """
+        import os, time
+        import diplex
+
+        registry = diplex.Registry()
+
+        @registry.tool(timeout=0.3)
+        def hangs() -> str:
+            time.sleep(60)
+            return "slept"
+
+        assert registry.call("hangs").error.kind == "timeout"  # the parent's watchdog runs
+        pid = os.fork()
+        if pid == 0:
+            start = time.monotonic()
+            outcome = registry.call("hangs")
+            ok = outcome.error is not None and outcome.error.kind == "timeout"
+            os._exit(0 if ok and time.monotonic() - start < 5 else 1)
+        _, status = os.waitpid(pid, 0)
+        print(os.waitstatus_to_exitcode(status))
+        """
+    )
+    assert out.split() == ["0"]
 
 
 def test_where_no_alarm_handler_was_installed_diplexs_stays_and_ignores_stray_signals() -> None:

@@ -25,7 +25,7 @@ Errors a tool raises that are not ``ToolError`` are *internal*: the caller sees 
 message and a request id, the log gets the traceback.
 
 The runtime also uses a private ``BaseException`` subclass, raised inside a sync tool by the
-timer signal when its deadline passes, so that a tool's own ``except Exception`` cannot swallow
+deadline signal when its deadline passes, so that a tool's own ``except Exception`` cannot swallow
 it. It never leaves diplex.
 """
 
