@@ -41,6 +41,7 @@ _log = logging.getLogger("diplex")
 # inside a string) only cost that slower path.
 _OBJECT_START = re.compile(rb"[ \t\r\n]*\{")
 _MAYBE_NOT_FINITE = re.compile(rb"NaN|Infinity|[eE]\+?[0-9]{3}|[0-9]{100}")
+_PLAIN = frozenset({str, int, bool, type(None)})  # values whose JSON holds no number to check
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,7 +119,7 @@ def _arguments_text(arguments: Any, arguments_json: bytes | None) -> str | bytes
             return _not_json(str(exc))
     if arguments is None:
         arguments = {}
-    if not isinstance(arguments, Mapping):
+    elif type(arguments) is not dict and not isinstance(arguments, Mapping):  # (dict: no ABC check)
         return _not_object()
     try:
         return dumps(arguments)
@@ -162,6 +163,8 @@ def _finish(tool: Tool, value: Any, context: ToolContext) -> Outcome:
             tool.name, context.request_id, exc,
         )  # fmt: skip
         return _internal(context)
+    if value.__class__ in _PLAIN:  # no float inside: nothing for dumps to check
+        return Outcome(value, encoded=pydantic_core.to_json(value))
     try:
         return Outcome(value, encoded=dumps(value))
     except (ValueError, TypeError) as exc:  # NaN or Infinity: not JSON, on any surface

@@ -171,7 +171,9 @@ def read_request(
         context = event.get("requestContext") or {}
         http = context.get("http") or {}
         method = str(http.get("method") or "GET")
-        path = urllib.parse.unquote(str(event.get("rawPath") or http.get("path") or "/"))
+        path = str(event.get("rawPath") or http.get("path") or "/")
+        if "%" in path:
+            path = urllib.parse.unquote(path)
         stage = context.get("stage")
         if isinstance(stage, str) and stage and stage != "$default":
             path = _strip_prefix(path, stage)  # named stages appear in rawPath; any name
@@ -187,7 +189,8 @@ def read_request(
             path = urllib.parse.unquote(path)
         headers = _v1_headers(event)
         query = _v1_query(event, encoded=source == "alb")
-    path = _strip_base_paths(path or "/", base_paths)
+    if base_paths:
+        path = _strip_base_paths(path or "/", base_paths)
     return HttpRequest(method=method.upper(), path=path, headers=headers, body=_body(event), query=query)
 
 

@@ -165,8 +165,9 @@ class McpEndpoint:
     def prepare(self, request: HttpRequest) -> HttpResponse | Exchange:
         """Apply the HTTP rules and parse the body: a refusal, or the exchange to answer."""
         headers = request.headers
-        refused = self._check_host(headers) or self._check_origin(headers)
-        if refused is not None:
+        if self.options.allowed_hosts is not None and (refused := self._check_host(headers)):
+            return refused
+        if "origin" in headers and (refused := self._check_origin(headers)):
             return refused
         if request.method != "POST":
             return refusal(405, "Method not allowed: this MCP endpoint takes POST only", [("allow", "POST")])
@@ -194,14 +195,10 @@ class McpEndpoint:
         platform: Any,
         request_id: str | None,
     ) -> Channel:
+        notify = notify if exchange.stream_ok else None
+        # (positional: the fields in Channel's order, which is cheaper to build by)
         return Channel(
-            transport=transport,
-            headers=exchange.headers,
-            default_version=HTTP_DEFAULT_VERSION,
-            notify=notify if exchange.stream_ok else None,
-            deadline=deadline,
-            platform=platform,
-            request_id=request_id,
+            transport, exchange.headers, HTTP_DEFAULT_VERSION, notify, deadline, platform, request_id
         )
 
     async def respond_async(self, exchange: Exchange, channel: Channel) -> HttpResponse:

@@ -3,7 +3,7 @@
 The dispatch logic is written once, as a generator (sans-IO, the way httpx writes its logic
 once for both clients): it *yields* each tool call it needs and is *sent* the ``Outcome``.
 Two small drivers run it: :func:`run_steps` calls tools with the blocking invoker (the Lambda
-path: sync tools on the calling thread under a timer signal), :func:`run_steps_async` with the
+path: sync tools on the calling thread under a deadline signal), :func:`run_steps_async` with the
 async invoker (ASGI servers, stdio). Neither knows anything about MCP.
 
 Which era a request belongs to (one endpoint serves both, statelessly):
@@ -129,7 +129,8 @@ def _request_id(message: Any) -> RequestId | None:
     return None
 
 
-def _kind(message: Any) -> Kind:
+def _kind(message: Any, rid: RequestId | None) -> Kind:
+    """What ``message`` is; ``rid`` is its ``_request_id``."""
     if not isinstance(message, dict):
         raise RpcError(INVALID_REQUEST, "Invalid request: a JSON-RPC message is a JSON object")
     if message.get("jsonrpc") != "2.0":
@@ -139,7 +140,7 @@ def _kind(message: Any) -> Kind:
             raise RpcError(INVALID_REQUEST, 'Invalid request: "method" must be a string')
         if "id" not in message:
             return "notification"
-        if _request_id(message) is None:
+        if rid is None:
             raise RpcError(INVALID_REQUEST, 'Invalid request: "id" must be a string or an integer')
         return "request"
     if "id" in message and ("result" in message or "error" in message):
@@ -202,7 +203,7 @@ class Dispatcher:
         # so that each step passes through one frame.
         rid = _request_id(message)
         try:
-            if _kind(message) != "request" or rid is None:  # (a request's id is always readable)
+            if _kind(message, rid) != "request" or rid is None:  # (a request's id is readable)
                 return _ACCEPTED  # notifications and client responses: nothing to answer
             method: str = message["method"]
             params = message.get("params", {})
