@@ -582,6 +582,36 @@ def test_thousands_of_timed_calls_share_one_watchdog_thread_and_no_interval_time
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+def test_a_deadline_years_away_neither_kills_nor_restarts_the_watchdog(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A sleep that long overflows the lock's timeout: the watchdog must cap it, not die (and be
+    # started again by every following call).
+    crashed: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: crashed.append(args.exc_value))
+    registry = diplex.Registry()
+
+    @registry.tool(timeout=1e11)
+    def patient(n: int) -> int:
+        return n
+
+    @registry.tool(timeout=0.3)
+    def hangs() -> str:
+        release.wait(60)
+        return "released"
+
+    assert registry.call("patient", {"n": 0}).value == 0
+    time.sleep(0.05)  # let the watchdog go to sleep on that deadline
+    first = [t for t in threading.enumerate() if t.name == "diplex-deadline"]
+    assert [registry.call("patient", {"n": i}).value for i in range(200)] == list(range(200))
+    time.sleep(0.05)
+    assert crashed == []
+    assert [t for t in threading.enumerate() if t.name == "diplex-deadline"] == first
+    start = time.monotonic()
+    assert registry.call("hangs").error.kind == "timeout"  # type: ignore[union-attr]
+    assert time.monotonic() - start < 5
+
+
 def test_a_sigalrm_inside_a_call_whose_deadline_has_not_passed_does_not_interrupt_it() -> None:
     registry = diplex.Registry()
 

@@ -57,6 +57,9 @@ _installed: Callable[[int], Any] = getattr(_c_signal, "getsignal", signal.getsig
 _CAN_SIGNAL = hasattr(signal, "pthread_kill") and hasattr(signal, "SIGALRM")
 _SIGALRM = signal.SIGALRM if _CAN_SIGNAL else 0
 _monotonic = time.monotonic
+# The longest the watchdog sleeps at once: a far-off deadline (a timeout of years) would
+# overflow the lock's timeout; the watchdog simply looks again.
+_LONGEST_SLEEP = 3600.0
 
 # State shared by the main thread and the watchdog; changed only under _lock.
 _lock = _thread.allocate_lock()
@@ -99,7 +102,7 @@ def _watch() -> None:
                     _wake_at = math.inf  # sent: nothing more to do until the calls change
                 else:
                     _wake_at = earliest
-                wait = None if _wake_at == math.inf else _wake_at - now
+                wait = None if _wake_at == math.inf else min(_wake_at - now, _LONGEST_SLEEP)
             _wakeup.wait(wait)
     finally:
         with _lock:
