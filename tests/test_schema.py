@@ -205,9 +205,10 @@ def test_schemas_are_built_lazily_and_cached() -> None:
         return a
 
     tool = registry.add(f)
-    assert tool._validator is None and tool._serializer is None
+    assert "validator" not in vars(tool) and "serializer" not in vars(tool)
     assert tool.input_schema is tool.input_schema
-    assert tool.build()._serializer is not None
+    assert "validator" in vars(tool) and "serializer" not in vars(tool)
+    assert tool.build().serializer is tool.serializer and "serializer" in vars(tool)
 
 
 def test_google_docstring() -> None:

@@ -115,20 +115,16 @@ class Tool:
         self.deterministic = deterministic
         self.is_async = _is_async_callable(fn)
         self.signature: Signature = read_signature(fn, name, ToolContext, doc_params)
-        self._validator: Validator | None = None
-        self._serializer: Serializer | None = None
 
-    @property
+    # Built on first use (a registry of 1,000 tools starts fast), then a plain attribute: each
+    # call reads them.
+    @functools.cached_property
     def validator(self) -> Validator:
-        if self._validator is None:
-            self._validator = Validator(self.name, self.signature.params)
-        return self._validator
+        return Validator(self.name, self.signature.params)
 
-    @property
+    @functools.cached_property
     def serializer(self) -> Serializer:
-        if self._serializer is None:
-            self._serializer = Serializer(self.name, self.signature.returns)
-        return self._serializer
+        return Serializer(self.name, self.signature.returns)
 
     @property
     def input_schema(self) -> dict[str, Any]:

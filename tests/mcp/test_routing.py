@@ -34,6 +34,14 @@ def test_a_malformed_header_value_is_refused(raw: str) -> None:
     assert decode_header_value(raw) is None
 
 
+def test_plain_values_are_exactly_the_visible_ascii_ones() -> None:
+    for code in range(0x300):
+        raw = f"a{chr(code)}b"
+        visible = 0x20 <= code <= 0x7E
+        assert decode_header_value(raw) == (raw if visible else None), hex(code)
+    assert decode_header_value("") == ""
+
+
 def test_routing_headers_are_read_trimmed_and_none_when_absent() -> None:
     read = RoutingHeaders.read(
         {"mcp-method": " tools/call ", "mcp-name": "  add  ", "mcp-param-region": " x "}

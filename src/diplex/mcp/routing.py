@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 import types
 import weakref
 from collections.abc import Mapping
@@ -21,7 +20,6 @@ from .jsonrpc import HEADER_MISMATCH, RpcError
 
 __all__ = ["RoutingHeaders", "check_param_headers", "check_routing", "decode_header_value"]
 
-_VISIBLE_ASCII = re.compile(r"[\x20-\x7e]*")
 _PREFIX, _SUFFIX = "=?base64?", "?="
 _NO_HEADERS: Mapping[str, str] = types.MappingProxyType({})
 
@@ -66,7 +64,7 @@ def decode_header_value(raw: str) -> str | None:
         except (binascii.Error, ValueError):
             return None
         return value if base64.b64encode(data).decode() == encoded else None  # canonical only
-    return raw if _VISIBLE_ASCII.fullmatch(raw) else None
+    return raw if raw.isascii() and raw.isprintable() else None  # visible ASCII: 0x20-0x7e
 
 
 def _mismatch(header: str, sent: str | None, body: object) -> RpcError:
