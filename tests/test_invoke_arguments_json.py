@@ -7,9 +7,11 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import diplex
-from diplex.invoke import FieldError, invoke, invoke_async
+from diplex.invoke import _MAYBE_NOT_FINITE, FieldError, _maybe_not_finite, invoke, invoke_async
 from diplex.runtime import drive
 
 registry = diplex.Registry("arguments-json")
@@ -48,6 +50,11 @@ def test_json_text_gives_what_the_same_dict_gives(body: bytes) -> None:
         b'{"x": -Infinity}',
         b'{"x": 1e400}',
         b'{"y": 1' + b"0" * 400 + b".0}",
+        # The same in longer texts, which the guard reads another way.
+        b'{"s": "' + b"padding " * 20 + b'", "x": [1, 2, NaN]}',
+        b'{"s": "' + b"padding " * 20 + b'", "x": {"deep": -Infinity}}',
+        b'{"s": "' + b"padding " * 20 + b'", "y": 2E+400}',
+        b'{"s": "' + b"padding " * 20 + b'", "y": 2e400}',
     ],
 )
 def test_numbers_json_cannot_carry_are_refused(body: bytes) -> None:
@@ -78,3 +85,16 @@ def test_an_unknown_tool_is_not_found_whatever_the_text() -> None:
     error = invoke(registry.tools, "nosuch", None, arguments_json=b"not json").error
     assert error is not None
     assert error.kind == "not_found"
+
+
+_PIECES = st.sampled_from(
+    [b"NaN", b"Infinity", b"Na", b"Inf", b"e", b"E", b"+", b"-", b".", b" ", b'"', b"a", b"N", b"I"]
+)
+_DIGIT_RUNS = st.integers(1, 120).map(lambda n: b"7" * n)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_PIECES, _DIGIT_RUNS, st.binary(max_size=3)), max_size=60))
+def test_the_non_finite_guard_finds_what_its_regex_finds(pieces: list[bytes]) -> None:
+    data = b"".join(pieces)
+    assert _maybe_not_finite(data) == (_MAYBE_NOT_FINITE.search(data) is not None)
