@@ -191,7 +191,7 @@ def read_request(
         query = _v1_query(event, encoded=source == "alb")
     if base_paths:
         path = _strip_base_paths(path or "/", base_paths)
-    return HttpRequest(method=method.upper(), path=path, headers=headers, body=_body(event), query=query)
+    return HttpRequest(method.upper(), path, headers, _body(event), query)  # (positional: cheaper)
 
 
 def frame_response(response: HttpResponse, source: HttpSource, event: Mapping[str, Any]) -> dict[str, Any]:

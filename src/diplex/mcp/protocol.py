@@ -289,7 +289,7 @@ class Dispatcher:
             transport=channel.transport,
             deadline=channel.deadline,
             platform=channel.platform,
-            progress=self._progress(params, channel),
+            progress=None if channel.notify is None else self._progress(params, channel),
         )
         return ToolCall(name, arguments, context), tool
 
