@@ -106,6 +106,8 @@ STACKS = (
         "diplex_mcp",
         ("mcp-legacy", "mcp-modern"),
         cases("mcp-legacy", "mcp-modern", "direct"),
+        # Server mode: the bare MCP app a split deployment's MCP service runs (no FastAPI).
+        cases("mcp-legacy", "mcp-modern"),
     ),
     # Server mode only: the same app with `add` registered inline=True (a pure, fast sync tool
     # may run on the loop's thread instead of a worker thread; see the runtime rules).

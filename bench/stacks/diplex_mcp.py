@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import diplex
 from diplex.aws import lambda_handler
 
@@ -21,3 +23,8 @@ async def echo(text: str) -> str:
 handler = lambda_handler(registry, surfaces={"mcp"})
 
 CASES = ("mcp-legacy", "mcp-modern", "direct")
+
+
+def asgi_app() -> Any:
+    """The app for server mode: ``registry.mcp_app()``, MCP alone, no FastAPI."""
+    return registry.mcp_app()
