@@ -209,6 +209,23 @@ def test_schemas_are_built_lazily_and_cached() -> None:
     assert tool.input_schema is tool.input_schema
     assert "validator" in vars(tool) and "serializer" not in vars(tool)
     assert tool.build().serializer is tool.serializer and "serializer" in vars(tool)
+    assert "schema" in vars(tool.serializer)
+
+
+def test_a_call_writes_no_json_schema_until_one_is_asked_for() -> None:
+    registry = diplex.Registry()
+
+    @registry.tool
+    def f(a: int, b: list[int] | None = None) -> dict[str, int]:
+        return {"a": a}
+
+    tool = registry.tools["f"]
+    assert registry.call("f", {"a": 1}).value == {"a": 1}
+    assert "validator" in vars(tool) and "serializer" in vars(tool)
+    assert "schema" not in vars(tool.validator) and "schema" not in vars(tool.serializer)
+    assert tool.input_schema["properties"]["b"]["default"] is None  # written in full when asked
+    assert tool.input_schema["additionalProperties"] is False and "title" not in tool.input_schema
+    assert tool.output_schema == {"type": "object", "additionalProperties": {"type": "integer"}}
 
 
 def test_google_docstring() -> None:

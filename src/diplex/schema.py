@@ -323,10 +323,10 @@ class Validator:
     """
 
     def __init__(self, tool_name: str, params: tuple[Param, ...]) -> None:
-        self.schema: dict[str, Any]
+        self._tool_name = tool_name
+        self._params = params
         if not params:
             self._adapter: pydantic.TypeAdapter[dict[str, Any]] | None = None
-            self.schema = dict(EMPTY_OBJECT_SCHEMA)
             return
         fields: dict[str, Any] = {}
         for p in params:
@@ -352,18 +352,30 @@ class Validator:
         arguments.__pydantic_config__ = pydantic.ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
         try:
             self._adapter = pydantic.TypeAdapter(arguments)
-            schema = self._adapter.json_schema()
         except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError, TypeError) as exc:
             raise RegistrationError(f"tool {tool_name!r}: cannot build its input schema ({exc})") from exc
+
+    # The JSON Schema is written when first asked for (a listing, OpenAPI, a modern MCP call's
+    # header check), not for the first call: a REST cold start does not pay for it.
+    @functools.cached_property
+    def schema(self) -> dict[str, Any]:
+        """The published input schema."""
+        if self._adapter is None:
+            return dict(EMPTY_OBJECT_SCHEMA)
+        try:
+            schema = self._adapter.json_schema()
+        except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError, TypeError) as exc:
+            problem = f"tool {self._tool_name!r}: cannot build its input schema ({exc})"
+            raise RegistrationError(problem) from exc
         schema.pop("title", None)
-        for p in params:
+        for p in self._params:
             if p.default is not inspect.Parameter.empty:
                 # A default that is not JSON (a sentinel object) is left out of the schema.
                 with contextlib.suppress(pydantic_core.PydanticSerializationError):
                     schema["properties"][p.name]["default"] = pydantic_core.to_jsonable_python(p.default)
         schema.setdefault("additionalProperties", False)
         _drop_unique_items(schema)
-        self.schema = schema
+        return schema
 
     def validate_json(self, data: str | bytes) -> dict[str, Any]:
         """Validate JSON text holding an object; raise pydantic.ValidationError."""
@@ -406,7 +418,8 @@ class Serializer:
     """Turns a tool's return value into JSON-compatible data, through its return annotation."""
 
     def __init__(self, tool_name: str, returns: Any) -> None:
-        self.schema: dict[str, Any] | None = None
+        self._tool_name = tool_name
+        self._adapter: pydantic.TypeAdapter[Any] | None = None
         # pydantic-core's serializer itself: TypeAdapter.dump_python costs a microsecond more.
         self._to_python: Callable[..., Any] | None = None
         # A value of exactly the annotated scalar type is its own JSON form; checking that it
@@ -415,11 +428,21 @@ class Serializer:
         if returns is inspect.Signature.empty or returns is Any or returns is None or returns is type(None):
             return
         try:
-            adapter = pydantic.TypeAdapter(returns)
-            self.schema = adapter.json_schema(mode="serialization")
+            self._adapter = pydantic.TypeAdapter(returns)
         except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError, TypeError) as exc:
             raise RegistrationError(f"tool {tool_name!r}: cannot build its output schema ({exc})") from exc
-        self._to_python = adapter.serializer.to_python
+        self._to_python = self._adapter.serializer.to_python
+
+    @functools.cached_property
+    def schema(self) -> dict[str, Any] | None:
+        """The published output schema; None when the return type is not annotated."""
+        if self._adapter is None:
+            return None
+        try:
+            return self._adapter.json_schema(mode="serialization")
+        except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError, TypeError) as exc:
+            problem = f"tool {self._tool_name!r}: cannot build its output schema ({exc})"
+            raise RegistrationError(problem) from exc
 
     def to_json(self, value: Any) -> Any:
         """JSON-compatible data; raise PydanticSerializationError when the value does not fit."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import inspect
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from .context import ToolContext
 from .errors import RegistrationError
@@ -27,8 +26,7 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-@dataclasses.dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     """A set of arguments for a tool, optionally with the result it must give."""
 
     arguments: Mapping[str, Any]
@@ -40,14 +38,16 @@ class Example:
         return self.result is not MISSING
 
 
-@dataclasses.dataclass(frozen=True)
-class ToolAnnotations:
+class ToolAnnotations(NamedTuple):
     """Hints about a tool's behaviour, as MCP defines them (None: not said)."""
 
     read_only: bool | None = None
     destructive: bool | None = None
     idempotent: bool | None = None
     open_world: bool | None = None
+
+
+_NO_ANNOTATIONS = ToolAnnotations()
 
 
 def _is_async_callable(fn: Any) -> bool:
@@ -75,7 +75,7 @@ class Tool:
         name: str | None = None,
         title: str | None = None,
         description: str | None = None,
-        annotations: ToolAnnotations = ToolAnnotations(),
+        annotations: ToolAnnotations = _NO_ANNOTATIONS,
         tags: Iterable[str] = (),
         examples: Iterable[Example | Mapping[str, Any]] = (),
         timeout: float | None = None,
@@ -137,8 +137,9 @@ class Tool:
         return self.serializer.schema
 
     def build(self) -> Tool:
-        """Build both schemas now instead of on first use; returns the tool."""
-        _ = self.validator, self.serializer
+        """Build the validator, the serializer and both schemas now instead of on first use;
+        returns the tool."""
+        _ = self.validator.schema, self.serializer.schema
         return self
 
     def __repr__(self) -> str:
