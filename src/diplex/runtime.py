@@ -399,7 +399,7 @@ async def call_async(
     token = _deadline.set(deadline)
     try:
         if is_async:
-            return await _await_until(fn(), deadline)
+            return await (fn() if deadline is None else _await_until(fn(), deadline))
         if inline:
             if deadline is not None and alarm.can_arm():
                 return alarm.call_under_alarm(fn, deadline)

@@ -32,8 +32,15 @@ _STREAM_HEADERS = [
 ]
 
 
+_JSON = [("content-type", "application/json")]
+_JSON_RAW = (b"content-type", b"application/json")
+
+
 async def _send_response(send: Send, response: HttpResponse) -> None:
-    headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers]
+    if response.headers == _JSON:  # the usual answer: its header encoded once
+        headers = [_JSON_RAW]
+    else:
+        headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers]
     headers.append((b"content-length", str(len(response.body)).encode()))  # else servers chunk it
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})

@@ -174,7 +174,11 @@ class McpEndpoint:
         if len(request.body) > self.options.max_body_bytes:
             return refusal(413, f"Payload too large: the limit is {self.options.max_body_bytes} bytes")
         content_type = headers.get("content-type")
-        if content_type is not None and _media_type(content_type) != "application/json":
+        if (
+            content_type is not None
+            and content_type != "application/json"
+            and _media_type(content_type) != "application/json"
+        ):
             return refusal(415, "Unsupported media type: send Content-Type: application/json")
         json_ok, stream_ok, text_ok = _accepts(headers.get("accept"))
         if not (json_ok or stream_ok or text_ok):
