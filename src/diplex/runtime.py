@@ -28,7 +28,6 @@ import contextvars
 import functools
 import inspect
 import os
-import queue
 import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
@@ -244,6 +243,8 @@ class _Workers:
     """
 
     def __init__(self, max_idle: int = 32) -> None:
+        import queue  # here: a Lambda function that never hands a tool to a thread never needs it
+
         self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = 0
@@ -293,7 +294,17 @@ class _Workers:
             job = self._jobs.get()
 
 
-_workers = _Workers()
+_workers: _Workers | None = None  # made when a sync tool is first handed to a thread
+_workers_lock = threading.Lock()
+
+
+def _to_worker(fn: Callable[[], T], loop: asyncio.AbstractEventLoop) -> asyncio.Future[T]:
+    global _workers
+    if _workers is None:
+        with _workers_lock:
+            if _workers is None:
+                _workers = _Workers()
+    return _workers.submit(fn, loop)
 
 
 def _deliver(
@@ -405,7 +416,7 @@ async def call_async(
                 return alarm.call_under_alarm(fn, deadline)
             return fn()
         loop = asyncio.get_running_loop()
-        return await _await_until(_workers.submit(fn, loop), deadline)
+        return await _await_until(_to_worker(fn, loop), deadline)
     finally:
         _deadline.reset(token)
 

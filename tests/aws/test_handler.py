@@ -444,3 +444,40 @@ def test_mcp_only_handler_never_imports_fastapi_starlette_or_mangum() -> None:
         """
     )
     assert json.loads(out) == [200, 404, 404, 2, []]
+
+
+def test_the_lambda_path_imports_only_what_it_answers_with() -> None:
+    # A cold start pays for every module imported: REST and MCP calls answered from the event
+    # need neither the ASGI app, nor the fallback and its lifespan, nor a worker-thread queue,
+    # nor the reason phrases only ALB answers carry. The fallback is imported for the first
+    # request that reaches it, and only once.
+    out = run_isolated(
+        """
+        import sys, json
+        import diplex
+        from diplex.aws import lambda_handler
+        from tests.aws.factories import http_v2_event, rpc
+
+        registry = diplex.Registry()
+
+        @registry.tool
+        def add(a: int, b: int) -> int:
+            return a + b
+
+        handler = lambda_handler(registry)
+        call = rpc("tools/call", {"name": "add", "arguments": {"a": 1, "b": 2}})
+        headers = {"accept": "application/json, text/event-stream"}
+        mcp = handler(http_v2_event("POST", "/mcp", body=json.dumps(call), headers=headers), None)
+        rest = handler(http_v2_event("POST", "/tools/add", body='{"a": 1, "b": 2}'), None)
+        lazy = ("diplex.mcp.asgi", "diplex.aws.fallback", "diplex.aws.lifespan", "queue", "http")
+        before = [m for m in lazy if m in sys.modules]
+        health = handler(http_v2_event("GET", "/health"), None)
+        fallback = handler._fallback
+        handler(http_v2_event("GET", "/health"), None)
+        print(json.dumps([
+            mcp["statusCode"], rest["body"], before, health["statusCode"],
+            fallback is not None and handler._fallback is fallback,
+        ]))
+        """
+    )
+    assert json.loads(out) == [200, "3", [], 200, True]

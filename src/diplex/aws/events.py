@@ -16,7 +16,6 @@ import base64
 import binascii
 import urllib.parse
 from collections.abc import Iterable, Mapping
-from http import HTTPStatus
 from typing import Any, Literal, TypedDict
 
 from ..errors import DiplexError
@@ -219,6 +218,8 @@ def frame_response(response: HttpResponse, source: HttpSource, event: Mapping[st
             framed["cookies"] = cookies
         return framed
     if source == "alb":
+        from http import HTTPStatus  # ALB only: the other sources need no reason phrase
+
         try:
             phrase = HTTPStatus(response.status).phrase
         except ValueError:

@@ -12,9 +12,10 @@ tool that overruns gets a timeout answer instead of the function being killed.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..context import ToolContext
 from ..errors import (
@@ -30,8 +31,10 @@ from ..invoke import invoke
 from ..registry import Registry
 from ..wire import HttpRequest, HttpResponse, json_response
 from .events import BadEvent, HttpSource, classify, frame_response, read_request
-from .fallback import Fallback
-from .lifespan import ASGIApp
+
+if TYPE_CHECKING:  # the fallback (Mangum, the app's lifespan) is imported on its first request
+    from .fallback import Fallback
+    from .lifespan import ASGIApp
 
 __all__ = ["LambdaHandler", "lambda_handler"]
 
@@ -95,11 +98,13 @@ class LambdaHandler:
 
             options = {"max_body_bytes": max_body_size, **(mcp_options or {})}
             self._mcp = McpEndpoint(registry, McpOptions.build(**options))
-        self._fallback: Fallback | None = None
+        self._fallback_app: Callable[[], ASGIApp] | None = None
         if app is not None:
-            self._fallback = Fallback(lambda: app)
+            self._fallback_app = lambda: app
         elif "rest" in chosen:
-            self._fallback = Fallback(self._default_app)
+            self._fallback_app = self._default_app
+        self._fallback: Fallback | None = None  # made for the first request diplex leaves to it
+        self._fallback_lock = threading.Lock()
 
     def _default_app(self) -> ASGIApp:
         from ..rest import create_app
@@ -153,9 +158,18 @@ class LambdaHandler:
                     name, request.headers.get("content-type"), request.body, tool_context
                 )
                 return answer
-        if self._fallback is not None:
-            return self._fallback.handle(request, context, _source_ip(event))
+        if self._fallback_app is not None:
+            return self._get_fallback(self._fallback_app).handle(request, context, _source_ip(event))
         return json_response(404, {"detail": f"no route for {request.method} {request.path}"})
+
+    def _get_fallback(self, make_app: Callable[[], ASGIApp]) -> Fallback:
+        if self._fallback is None:
+            with self._fallback_lock:  # one fallback, one lifespan, even from racing threads
+                if self._fallback is None:
+                    from .fallback import Fallback
+
+                    self._fallback = Fallback(make_app)
+        return self._fallback
 
     # -- non-HTTP events -------------------------------------------------------------------------
 

@@ -12,17 +12,29 @@ Entry points, from the outside in:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..registry import Registry
-from .asgi import McpApp
 from .http import McpEndpoint
 from .options import McpOptions
 from .protocol import Channel, Dispatcher, Reply
+
+if TYPE_CHECKING:
+    from .asgi import McpApp
 
 __all__ = ["Channel", "Dispatcher", "McpApp", "McpEndpoint", "McpOptions", "Reply", "create_mcp_app"]
 
 
 def create_mcp_app(registry: Registry, **options: Any) -> McpApp:
     """An ASGI app serving ``registry`` over MCP; ``options`` are those of :class:`McpOptions`."""
+    from .asgi import McpApp  # here: the Lambda handler answers MCP without the ASGI app
+
     return McpApp(McpEndpoint(registry, McpOptions.build(**options)))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "McpApp":
+        from .asgi import McpApp
+
+        return McpApp
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
