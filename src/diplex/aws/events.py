@@ -16,7 +16,7 @@ import base64
 import binascii
 import urllib.parse
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal
 
 from ..errors import DiplexError
 from ..wire import HttpRequest, HttpResponse
@@ -36,46 +36,6 @@ EventKind = Literal["rest-v1", "http-v2", "alb", "function-url", "direct", "mcp"
 
 class BadEvent(DiplexError):
     """An HTTP event that cannot be read as a request; answered with 400 and this message."""
-
-
-class _HttpV2Context(TypedDict, total=False):
-    method: str
-    path: str
-    sourceIp: str
-
-
-class _RequestContextV2(TypedDict, total=False):
-    http: _HttpV2Context
-    stage: str
-    domainName: str
-    requestId: str
-
-
-class HttpV2Event(TypedDict, total=False):
-    """HTTP API payload 2.0, and Lambda Function URL events."""
-
-    version: Literal["2.0"]
-    rawPath: str
-    rawQueryString: str
-    cookies: list[str]
-    headers: dict[str, str]
-    body: str
-    isBase64Encoded: bool
-    requestContext: _RequestContextV2
-
-
-class HttpV1Event(TypedDict, total=False):
-    """REST API payload (1.0) and the HTTP API's 1.0 payload; ALB events share most of it."""
-
-    httpMethod: str
-    path: str
-    headers: dict[str, str] | None
-    multiValueHeaders: dict[str, list[str]] | None
-    queryStringParameters: dict[str, str] | None
-    multiValueQueryStringParameters: dict[str, list[str]] | None
-    body: str | None
-    isBase64Encoded: bool
-    requestContext: dict[str, Any]
 
 
 def classify(event: object) -> EventKind | None:
