@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from diplex.wire import dumps, loads
+from diplex.wire import dumps, loads, may_name_non_finite
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,17 @@ def test_the_words_inside_strings_are_fine_and_round_trip(value: object) -> None
 
 def test_non_ascii_text_is_written_as_utf8() -> None:
     assert dumps({"t": "caf\u00e9 \u4e16"}) == '{"t":"caf\u00e9 \u4e16"}'.encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        (b'{"a":1}', False),
+        (b'{"N":"I","n":"infinity","nan":1}', False),  # the first letters alone, other cases
+        (b"[NaN]", True),
+        (b'{"t":"-Infinity"}', True),
+        (b'"Na N Infinit"', False),
+    ],
+)
+def test_the_non_finite_words_are_found_where_they_are_and_only_there(data: bytes, named: bool) -> None:
+    assert may_name_non_finite(data) is named

@@ -24,7 +24,7 @@ from . import runtime
 from .context import ToolContext
 from .errors import DeadlineExceeded, ToolError
 from .tool import Tool
-from .wire import dumps
+from .wire import dumps, may_name_non_finite
 
 __all__ = ["ErrorKind", "Failure", "FieldError", "Outcome", "invoke", "invoke_async"]
 
@@ -52,7 +52,7 @@ def _maybe_not_finite(data: bytes) -> bool:
     ``_MAYBE_NOT_FINITE`` finds something."""
     if len(data) < 32:  # a few arguments: the regex is quicker than three searches
         return _MAYBE_NOT_FINITE.search(data) is not None
-    if (78 in data and b"NaN" in data) or (73 in data and b"Infinity" in data):  # N, I: memchr
+    if may_name_non_finite(data):
         return True
     shape = data.translate(_DIGITS_AS_ZERO)
     return b"e000" in shape or b"e+000" in shape or (len(data) >= 100 and _LONG_RUN in shape)

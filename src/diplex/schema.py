@@ -17,7 +17,7 @@ import inspect
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Literal, NamedTuple, Union, get_args, get_origin
 
 import pydantic
@@ -314,6 +314,15 @@ def _is_context(annotation: Any, context_type: type) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _building(tool_name: str, what: str) -> Iterator[None]:
+    """Turn pydantic's refusal to describe a type into a RegistrationError naming the tool."""
+    try:
+        yield
+    except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError, TypeError) as exc:
+        raise RegistrationError(f"tool {tool_name!r}: cannot build its {what} ({exc})") from exc
+
+
 class Validator:
     """Validates a JSON object of arguments the way the published input schema says.
 
@@ -350,10 +359,8 @@ class Validator:
         make_typeddict: Any = typing_extensions.TypedDict
         arguments = make_typeddict(f"{tool_name}_arguments", fields)
         arguments.__pydantic_config__ = pydantic.ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
-        try:
+        with _building(tool_name, "input schema"):
             self._adapter = pydantic.TypeAdapter(arguments)
-        except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError, TypeError) as exc:
-            raise RegistrationError(f"tool {tool_name!r}: cannot build its input schema ({exc})") from exc
 
     # The JSON Schema is written when first asked for (a listing, OpenAPI, a modern MCP call's
     # header check), not for the first call: a REST cold start does not pay for it.
@@ -362,11 +369,8 @@ class Validator:
         """The published input schema."""
         if self._adapter is None:
             return dict(EMPTY_OBJECT_SCHEMA)
-        try:
+        with _building(self._tool_name, "input schema"):
             schema = self._adapter.json_schema()
-        except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError, TypeError) as exc:
-            problem = f"tool {self._tool_name!r}: cannot build its input schema ({exc})"
-            raise RegistrationError(problem) from exc
         schema.pop("title", None)
         for p in self._params:
             if p.default is not inspect.Parameter.empty:
@@ -427,10 +431,8 @@ class Serializer:
         self._itself: type | None = returns if returns in (str, int, float, bool) else None
         if returns is inspect.Signature.empty or returns is Any or returns is None or returns is type(None):
             return
-        try:
+        with _building(tool_name, "output schema"):
             self._adapter = pydantic.TypeAdapter(returns)
-        except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError, TypeError) as exc:
-            raise RegistrationError(f"tool {tool_name!r}: cannot build its output schema ({exc})") from exc
         self._to_python = self._adapter.serializer.to_python
 
     @functools.cached_property
@@ -438,11 +440,8 @@ class Serializer:
         """The published output schema; None when the return type is not annotated."""
         if self._adapter is None:
             return None
-        try:
+        with _building(self._tool_name, "output schema"):
             return self._adapter.json_schema(mode="serialization")
-        except (pydantic.PydanticSchemaGenerationError, pydantic.PydanticUserError, TypeError) as exc:
-            problem = f"tool {self._tool_name!r}: cannot build its output schema ({exc})"
-            raise RegistrationError(problem) from exc
 
     def to_json(self, value: Any) -> Any:
         """JSON-compatible data; raise PydanticSerializationError when the value does not fit."""

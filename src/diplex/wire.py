@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import pydantic_core
 
-__all__ = ["HttpRequest", "HttpResponse", "dumps", "json_response", "loads"]
+__all__ = ["HttpRequest", "HttpResponse", "dumps", "json_response", "loads", "may_name_non_finite"]
 
 # The strict encoder, consulted only when the fast one wrote what may be a non-finite number.
 _strict = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
@@ -28,11 +28,16 @@ def dumps(value: Any) -> bytes:
     encoder decides (they may only be inside a string) and raises ValueError for a real one.
     """
     data = pydantic_core.to_json(value)  # PydanticSerializationError is a ValueError
-    # Each word only where its first letter occurs: an int needle is a memchr, a tenth of the
-    # cost of a bytes needle (most documents have no capital N, and no capital I).
-    if (_N in data and data.find(b"NaN") >= 0) or (_I in data and data.find(b"Infinity") >= 0):
+    if may_name_non_finite(data):
         _strict(value)
     return data
+
+
+def may_name_non_finite(data: bytes) -> bool:
+    """Whether JSON text holds the word NaN or Infinity (as a value, or inside a string)."""
+    # Each word only where its first letter occurs: an int needle is a memchr, a tenth of the
+    # cost of a bytes needle (most documents have no capital N, and no capital I).
+    return (_N in data and b"NaN" in data) or (_I in data and b"Infinity" in data)
 
 
 def loads(data: bytes | str) -> Any:

@@ -289,16 +289,16 @@ class Dispatcher:
             transport=channel.transport,
             deadline=channel.deadline,
             platform=channel.platform,
-            progress=None if channel.notify is None else self._progress(params, channel),
+            progress=None if channel.notify is None else self._progress(params, channel.notify),
         )
         return ToolCall(name, arguments, context), tool
 
     @staticmethod
-    def _progress(params: JsonObject, channel: Channel) -> ProgressSink | None:
+    def _progress(params: JsonObject, notify: Notify) -> ProgressSink | None:
         meta = params.get("_meta")
-        if channel.notify is None or not isinstance(meta, dict):
+        if not isinstance(meta, dict):
             return None
-        return progress_sink(meta.get("progressToken"), channel.notify)
+        return progress_sink(meta.get("progressToken"), notify)
 
     def _discover(self) -> JsonObject:
         result: JsonObject = {
