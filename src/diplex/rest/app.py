@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from diplex.registry import Registry
 from diplex.wire import HttpResponse, dumps
 
+from . import telemetry
 from .exchange import DEFAULT_MAX_BODY_SIZE, RestEndpoint, error_response
 from .listing import describe_tool
 from .openapi import (
@@ -189,6 +190,7 @@ def create_app(
     if registry.instructions:
         fastapi_options.setdefault("description", registry.instructions)
     app = _App(**fastapi_options)
+    telemetry.lighten(app)  # FastAPI's per-request OpenTelemetry check, for less
     if mcp and importlib.util.find_spec("diplex.mcp") is not None:
         # Exact routes, not a mount (a mount answers POST /mcp with a redirect to /mcp/), and
         # first: Starlette tries routes in order.
