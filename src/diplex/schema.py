@@ -336,6 +336,7 @@ class Validator:
         self._params = params
         if not params:
             self._adapter: pydantic.TypeAdapter[dict[str, Any]] | None = None
+            self._validate_json: Callable[..., dict[str, Any]] | None = None
             return
         fields: dict[str, Any] = {}
         for p in params:
@@ -361,6 +362,8 @@ class Validator:
         arguments.__pydantic_config__ = pydantic.ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
         with _building(tool_name, "input schema"):
             self._adapter = pydantic.TypeAdapter(arguments)
+        # pydantic-core's validator itself: TypeAdapter.validate_json checks its options first.
+        self._validate_json = self._adapter.validator.validate_json
 
     # The JSON Schema is written when first asked for (a listing, OpenAPI, a modern MCP call's
     # header check), not for the first call: a REST cold start does not pay for it.
@@ -383,9 +386,9 @@ class Validator:
 
     def validate_json(self, data: str | bytes) -> dict[str, Any]:
         """Validate JSON text holding an object; raise pydantic.ValidationError."""
-        if self._adapter is None:
+        if self._validate_json is None:
             return _no_arguments().validate_json(data, strict=True)
-        return self._adapter.validate_json(data, strict=True)
+        return self._validate_json(data, strict=True)
 
 
 def _drop_unique_items(schema: Any) -> None:

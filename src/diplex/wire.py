@@ -3,6 +3,10 @@
 The REST and MCP surfaces each have ONE function from an ``HttpRequest`` to an
 ``HttpResponse``; the ASGI apps and the Lambda handler only frame these. Nothing here imports
 an HTTP framework.
+
+On the per-request path, records (these and the MCP dispatcher's) are built as
+``tuple.__new__(Record, (every field, in order))``: a NamedTuple's own constructor is a Python
+function, which costs twice as much as the tuple it makes.
 """
 
 from __future__ import annotations
@@ -13,7 +17,15 @@ from typing import Any, NamedTuple
 
 import pydantic_core
 
-__all__ = ["HttpRequest", "HttpResponse", "dumps", "json_response", "loads", "may_name_non_finite"]
+__all__ = [
+    "JSON_HEADERS",
+    "HttpRequest",
+    "HttpResponse",
+    "dumps",
+    "json_response",
+    "loads",
+    "may_name_non_finite",
+]
 
 # The strict encoder, consulted only when the fast one wrote what may be a non-finite number.
 _strict = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
@@ -71,6 +83,11 @@ class HttpResponse(NamedTuple):
     headers: Sequence[tuple[str, str]] = ()
 
 
+JSON_HEADERS: tuple[tuple[str, str], ...] = (("content-type", "application/json"),)
+
+
 def json_response(status: int, value: Any, headers: list[tuple[str, str]] | None = None) -> HttpResponse:
-    """A response whose body is ``value`` as JSON."""
-    return HttpResponse(status, dumps(value), [("content-type", "application/json"), *(headers or ())])
+    """A response whose body is ``value`` as JSON; without ``headers`` its headers are
+    ``JSON_HEADERS`` itself, which framings may recognise by identity."""
+    all_headers = JSON_HEADERS if headers is None else (*JSON_HEADERS, *headers)
+    return tuple.__new__(HttpResponse, (status, dumps(value), all_headers))

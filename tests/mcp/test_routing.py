@@ -9,7 +9,7 @@ from pydantic import Field
 
 import diplex
 from diplex.mcp.jsonrpc import HEADER_MISMATCH, RpcError
-from diplex.mcp.routing import RoutingHeaders, check_param_headers, decode_header_value
+from diplex.mcp.routing import RoutingHeaders, check_param_headers, decode_header_value, param_headers
 from diplex.tool import Tool
 
 
@@ -81,7 +81,7 @@ def _headers(**params: str) -> RoutingHeaders:
     ],
 )
 def test_matching_param_headers_are_accepted(params: dict[str, str], arguments: dict[str, object]) -> None:
-    check_param_headers(_headers(**params), _param_tool(), {"dry": False, **arguments})
+    check_param_headers(_headers(**params), param_headers(_param_tool()), {"dry": False, **arguments})
 
 
 @pytest.mark.parametrize(
@@ -99,5 +99,5 @@ def test_missing_or_mismatched_param_headers_are_refused(
     params: dict[str, str], arguments: dict[str, object]
 ) -> None:
     with pytest.raises(RpcError) as caught:
-        check_param_headers(_headers(**params), _param_tool(), arguments)
+        check_param_headers(_headers(**params), param_headers(_param_tool()), arguments)
     assert caught.value.code == HEADER_MISMATCH

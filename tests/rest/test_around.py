@@ -96,6 +96,14 @@ def test_an_app_mounted_under_a_path_answers_mcp_there() -> None:
         assert call_mcp(client).status_code == 404
 
 
+def test_an_app_behind_a_proxy_prefix_answers_mcp() -> None:
+    # The server's root path: a proxy took /prefix off the path it forwards.
+    app = create_app(registries.outcomes)
+    with uvicorn_server(app, root_path="/prefix") as url, httpx.Client(base_url=url, timeout=30) as client:
+        assert call_mcp(client).json()["result"]["structuredContent"] == {"result": 5}
+        assert client.post("/tools/echo_sync", json={"x": 3}).json() == 3
+
+
 @pytest.mark.skipif(not hasattr(FastAPI(), "max_body_size"), reason="this FastAPI has no app-wide body limit")
 def test_an_app_wide_body_limit_covers_mcp() -> None:
     app = create_app(registries.outcomes)

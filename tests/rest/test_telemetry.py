@@ -59,11 +59,25 @@ def fastapi_says():  # FastAPI's own check, on an app diplex did not touch
 def test_the_check_is_lightened_with_the_installed_fastapi_and_opentelemetry() -> None:
     # Fails when an upgrade of either moves what the lighter check reads: then every request
     # pays FastAPI's full check again, still correct but slow, and this says so.
-    assert lighten(FastAPI()) is True
+    app = FastAPI()
+    fastapis = app._native_telemetry.enabled
+    check = lighten(app)
+    assert check is app._native_telemetry.enabled
+    assert check != fastapis and check() is False
 
 
 def test_an_app_given_its_own_provider_keeps_fastapis_check() -> None:
-    assert lighten(FastAPI(telemetry={"tracer_provider": TracerProvider()})) is False
+    app = FastAPI(telemetry={"tracer_provider": TracerProvider()})
+    fastapis = app._native_telemetry.enabled
+    assert lighten(app) == fastapis
+    assert app._native_telemetry.enabled == fastapis and fastapis() is True
+
+
+def test_a_fastapi_without_telemetry_of_its_own_is_never_recording() -> None:
+    class Plain:  # what FastAPI before its native telemetry looks like to lighten
+        pass
+
+    assert lighten(Plain())() is False
 
 
 def test_spans_for_rest_and_mcp_once_a_provider_is_set_after_requests_were_served() -> None:

@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from ..wire import HttpRequest, HttpResponse
+from ..wire import JSON_HEADERS, HttpRequest, HttpResponse
 from .http import Exchange, McpEndpoint, refusal, sse_event
 from .jsonrpc import JsonObject
 
@@ -32,12 +32,11 @@ _STREAM_HEADERS = [
 ]
 
 
-_JSON = [("content-type", "application/json")]
 _JSON_RAW = (b"content-type", b"application/json")
 
 
 async def _send_response(send: Send, response: HttpResponse) -> None:
-    if response.headers == _JSON:  # the usual answer: its header encoded once
+    if response.headers is JSON_HEADERS:  # the usual answer: its header encoded once
         headers = [_JSON_RAW]
     else:
         headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers]
@@ -135,10 +134,11 @@ class McpApp:
             size += len(chunk)
             if size > limit:
                 return _too_large(limit)
-            chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        return HttpRequest(scope["method"], scope.get("path", "/"), headers, b"".join(chunks))
+            chunks.append(chunk)
+        body = b"".join((*chunks, chunk)) if chunks else chunk  # (the usual body: one message)
+        return tuple.__new__(HttpRequest, (scope["method"], scope.get("path", "/"), headers, body, ""))
 
     async def _stream(self, exchange: Exchange, receive: Receive, send: Send) -> None:
         stream = _EventStream(send)

@@ -188,7 +188,7 @@ class McpEndpoint:
         except ValueError as exc:
             error = error_message(None, PARSE_ERROR, f"Parse error: {type(exc).__name__}")
             return json_response(400, error)
-        return Exchange(message, RoutingHeaders.read(headers), json_ok, stream_ok)
+        return tuple.__new__(Exchange, (message, RoutingHeaders.read(headers), json_ok, stream_ok))
 
     def channel(
         self,
@@ -200,9 +200,10 @@ class McpEndpoint:
         request_id: str | None,
     ) -> Channel:
         notify = notify if exchange.stream_ok else None
-        # (positional: the fields in Channel's order, which is cheaper to build by)
-        return Channel(
-            transport, exchange.headers, HTTP_DEFAULT_VERSION, notify, deadline, platform, request_id
+        # (tuple.__new__: see diplex.wire)
+        return tuple.__new__(
+            Channel,
+            (transport, exchange.headers, HTTP_DEFAULT_VERSION, notify, deadline, platform, request_id),
         )
 
     async def respond_async(self, exchange: Exchange, channel: Channel) -> HttpResponse:

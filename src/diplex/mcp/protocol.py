@@ -42,7 +42,7 @@ from .jsonrpc import (
 from .notify import Notify, progress_sink
 from .options import McpOptions
 from .results import call_result
-from .routing import RoutingHeaders, check_param_headers, check_routing
+from .routing import ParamHeader, RoutingHeaders, check_param_headers, check_routing, param_headers
 from .versions import (
     CAPABILITIES_KEY,
     HANDSHAKE_VERSIONS,
@@ -163,6 +163,8 @@ class Dispatcher:
         self.registry = registry
         self.options = options if options is not None else McpOptions()
         self.catalog = Catalog(registry, self.options)
+        # The Mcp-Param-* headers each tool declares, found on its first modern call.
+        self._param_headers: dict[Tool, tuple[ParamHeader, ...]] = {}
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -209,22 +211,28 @@ class Dispatcher:
             params = message.get("params", {})
             if not isinstance(params, dict):
                 raise RpcError(INVALID_PARAMS, "Invalid params: params must be an object")
-            version, modern = self._version(method, params, channel)
-            if in_batch and method == "initialize":
-                raise RpcError(INVALID_REQUEST, "Invalid request: initialize must not be part of a batch")
             if method == "tools/call":
-                call, tool = self._tool_call(params, channel)
+                name = params.get("name")
+                tool = self.registry.tools.get(name) if isinstance(name, str) else None
+                version, modern = self._version(method, params, tool, channel)
+                call, tool = self._tool_call(params, tool, channel)
                 outcome = yield call
                 meta = self.catalog.server_meta if modern else None
                 result = call_result(outcome, tool.output_schema, version, meta)
             else:
+                version, modern = self._version(method, params, None, channel)
+                if in_batch and method == "initialize":
+                    raise RpcError(INVALID_REQUEST, "Invalid request: initialize must not be part of a batch")
                 result = self._method(method, params, version, modern)
-            return Reply(result_message(rid, result))
+            return tuple.__new__(Reply, (result_message(rid, result), 200))
         except RpcError as exc:
             return Reply(error_message(rid, exc.code, exc.message, exc.data), exc.status)
 
-    def _version(self, method: str, params: JsonObject, channel: Channel) -> tuple[str, bool]:
-        """The version (and era) a request is served at; raises the era's errors."""
+    def _version(
+        self, method: str, params: JsonObject, tool: Tool | None, channel: Channel
+    ) -> tuple[str, bool]:
+        """The version (and era) a request is served at; raises the era's errors. ``tool`` is
+        the tool a ``tools/call`` names, when it exists."""
         headers = channel.headers
         sent = headers.protocol_version if headers is not None else None
         if sent is not None and sent not in SUPPORTED_VERSIONS:
@@ -246,10 +254,12 @@ class Dispatcher:
         version = meta[VERSION_KEY]
         if headers is not None:
             check_routing(headers, version, method, params)
-            name = params.get("name")
-            tool = self.registry.get(name) if method == "tools/call" and isinstance(name, str) else None
             if tool is not None:
-                check_param_headers(headers, tool, params.get("arguments"))
+                declared = self._param_headers.get(tool)
+                if declared is None:
+                    declared = self._param_headers[tool] = param_headers(tool)
+                if declared:
+                    check_param_headers(headers, declared, params.get("arguments"))
         if version not in MODERN_VERSIONS:
             raise _unsupported(version)
         return version, True
@@ -268,12 +278,12 @@ class Dispatcher:
             return {}
         raise RpcError(METHOD_NOT_FOUND, f"Method not found: {method}", status=404 if modern else None)
 
-    def _tool_call(self, params: JsonObject, channel: Channel) -> tuple[ToolCall, Tool]:
-        """What a ``tools/call`` asks for, checked: the call to make, and its tool."""
+    def _tool_call(self, params: JsonObject, tool: Tool | None, channel: Channel) -> tuple[ToolCall, Tool]:
+        """What a ``tools/call`` asks for, checked: the call to make, and its tool (``tool``:
+        the tool it names, when it exists)."""
         name = params.get("name")
         if not isinstance(name, str):
             raise RpcError(INVALID_PARAMS, "Invalid params: tools/call needs params.name, a string")
-        tool = self.registry.tools.get(name)
         if tool is None:
             raise RpcError(INVALID_PARAMS, f"Unknown tool: {name!r}", {"kind": "not_found"})
         arguments = params.get("arguments")
@@ -291,7 +301,7 @@ class Dispatcher:
             platform=channel.platform,
             progress=None if channel.notify is None else self._progress(params, channel.notify),
         )
-        return ToolCall(name, arguments, context), tool
+        return tuple.__new__(ToolCall, (name, arguments, context)), tool
 
     @staticmethod
     def _progress(params: JsonObject, notify: Notify) -> ProgressSink | None:

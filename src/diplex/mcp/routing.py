@@ -11,14 +11,20 @@ from __future__ import annotations
 import base64
 import binascii
 import types
-import weakref
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ..tool import Tool
 from .jsonrpc import HEADER_MISMATCH, RpcError
 
-__all__ = ["RoutingHeaders", "check_param_headers", "check_routing", "decode_header_value"]
+__all__ = [
+    "ParamHeader",
+    "RoutingHeaders",
+    "check_param_headers",
+    "check_routing",
+    "decode_header_value",
+    "param_headers",
+]
 
 _PREFIX, _SUFFIX = "=?base64?", "?="
 _NO_HEADERS: Mapping[str, str] = types.MappingProxyType({})
@@ -46,11 +52,14 @@ class RoutingHeaders(NamedTuple):
             headers.get("mcp-method"),
             headers.get("mcp-name"),
         )
-        return cls(
-            None if version is None else version.strip(),
-            None if method is None else method.strip(),
-            None if name is None else name.strip(),
-            headers,
+        return tuple.__new__(
+            cls,
+            (
+                None if version is None else version.strip(),
+                None if method is None else method.strip(),
+                None if name is None else name.strip(),
+                headers,
+            ),
         )
 
 
@@ -90,22 +99,17 @@ def check_routing(headers: RoutingHeaders, version: Any, method: str, params: Ma
             raise _mismatch("Mcp-Name", sent, name)
 
 
-# Per tool: (header name lower-cased, path of property names) for each x-mcp-header property.
-_PARAM_HEADERS: weakref.WeakKeyDictionary[Tool, tuple[tuple[str, tuple[str, ...]], ...]] = (
-    weakref.WeakKeyDictionary()
-)
+ParamHeader = tuple[str, tuple[str, ...]]  # (header name lower-cased, path of property names)
 
 
-def _param_headers(tool: Tool) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    cached = _PARAM_HEADERS.get(tool)
-    if cached is None:
-        found: list[tuple[str, tuple[str, ...]]] = []
-        _collect(tool.input_schema, (), found)
-        cached = _PARAM_HEADERS[tool] = tuple(found)
-    return cached
+def param_headers(tool: Tool) -> tuple[ParamHeader, ...]:
+    """The ``Mcp-Param-*`` headers ``tool`` declares: its input schema's ``x-mcp-header``s."""
+    found: list[ParamHeader] = []
+    _collect(tool.input_schema, (), found)
+    return tuple(found)
 
 
-def _collect(schema: Any, path: tuple[str, ...], found: list[tuple[str, tuple[str, ...]]]) -> None:
+def _collect(schema: Any, path: tuple[str, ...], found: list[ParamHeader]) -> None:
     properties = schema.get("properties") if isinstance(schema, Mapping) else None
     if not isinstance(properties, Mapping):
         return
@@ -129,13 +133,14 @@ def _matches(decoded: str, value: Any) -> bool:
     return isinstance(value, str) and decoded == value
 
 
-def check_param_headers(headers: RoutingHeaders, tool: Tool, arguments: Any) -> None:
-    """Raise -32020 unless every ``Mcp-Param-*`` header the tool declares matches its argument.
+def check_param_headers(headers: RoutingHeaders, declared: tuple[ParamHeader, ...], arguments: Any) -> None:
+    """Raise -32020 unless every declared ``Mcp-Param-*`` header (``param_headers``) matches
+    its argument.
 
     An argument that is absent or null needs no header; one that is present needs its header,
     decoded (``=?base64?...?=``) and equal to the argument (integers compare numerically).
     """
-    for header, path in _param_headers(tool):
+    for header, path in declared:
         value: Any = arguments
         for key in path:
             value = value.get(key) if isinstance(value, Mapping) else None

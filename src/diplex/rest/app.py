@@ -190,7 +190,7 @@ def create_app(
     if registry.instructions:
         fastapi_options.setdefault("description", registry.instructions)
     app = _App(**fastapi_options)
-    telemetry.lighten(app)  # FastAPI's per-request OpenTelemetry check, for less
+    app.telemetry_on = telemetry.lighten(app)  # FastAPI's per-request OpenTelemetry check, for less
     if mcp and importlib.util.find_spec("diplex.mcp") is not None:
         # Exact routes, not a mount (a mount answers POST /mcp with a redirect to /mcp/), and
         # first: Starlette tries routes in order.
@@ -248,6 +248,8 @@ class _App(FastAPI):
     """
 
     diplex_mcp: ASGIApp | None = None
+    _mcp_first: ASGIApp | None = None  # diplex_mcp, once the stack is built without middleware
+    telemetry_on: Callable[[], bool]  # whether FastAPI records this request (telemetry.lighten)
 
     def build_middleware_stack(self) -> ASGIApp:
         stack = super().build_middleware_stack()
@@ -257,7 +259,24 @@ class _App(FastAPI):
             or getattr(self, "max_body_size", None) is not None
         ):
             return stack
+        self._mcp_first = self.diplex_mcp
         return _McpFirst(self.diplex_mcp, stack)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # When FastAPI and Starlette would only pass an MCP request down to _McpFirst (no root
+        # path to set, no telemetry to record), it goes there directly: three calls fewer.
+        mcp = self._mcp_first
+        if (
+            mcp is not None
+            and scope["type"] == "http"
+            and scope["path"] in _MCP_PATHS
+            and not self.root_path
+            and not self.telemetry_on()
+        ):
+            scope["app"] = self
+            await mcp(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
 
 
 class _McpFirst:

@@ -26,16 +26,17 @@ _VARIABLES = ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER", "OTEL
 _CONFIGURED = ("tracer_provider", "meter_provider", "logger_provider")  # FastAPI's own settings
 
 
-def lighten(app: Any) -> bool:
-    """Replace ``app``'s telemetry check by the cheaper one; whether it could."""
-    native = getattr(app, "_native_telemetry", None)
+def lighten(app: Any) -> Callable[[], bool]:
+    """Replace ``app``'s telemetry check by the cheaper one where it can; return the check the
+    app now makes (one that always says no for a FastAPI without telemetry of its own)."""
+    native: Any = getattr(app, "_native_telemetry", None)
     check: Callable[[], bool] | None = getattr(native, "enabled", None)
+    if check is None:
+        return _never
     config = getattr(native, "config", None)
-    if check is None or not isinstance(config, dict) or any(config.get(key) for key in _CONFIGURED):
-        return False  # (a provider given to FastAPI itself: its check answers at once)
     unset = _provider_unset()
-    if unset is None:
-        return False
+    if not isinstance(config, dict) or any(config.get(key) for key in _CONFIGURED) or unset is None:
+        return check  # (a provider given to FastAPI itself: its check answers at once)
     known = False
 
     def enabled() -> bool:
@@ -47,8 +48,12 @@ def lighten(app: Any) -> bool:
         known = check()
         return known
 
-    native.enabled = enabled  # type: ignore[union-attr]
-    return True
+    native.enabled = enabled
+    return enabled
+
+
+def _never() -> bool:
+    return False
 
 
 def _provider_unset() -> Callable[[], bool] | None:
