@@ -178,9 +178,9 @@ def _finish(tool: Tool, value: Any, context: ToolContext) -> Outcome:
         )  # fmt: skip
         return _internal(context)
     if value.__class__ in _PLAIN:  # no float inside: nothing for dumps to check
-        return Outcome(value, encoded=pydantic_core.to_json(value))
+        return Outcome(value, None, pydantic_core.to_json(value))
     try:
-        return Outcome(value, encoded=dumps(value))
+        return Outcome(value, None, dumps(value))
     except (ValueError, TypeError) as exc:  # NaN or Infinity: not JSON, on any surface
         _log.error(
             "tool %r returned a value that is not JSON (request id %s): %s",
@@ -237,7 +237,7 @@ def invoke(
         return prepared
     tool, call, deadline = prepared
     try:
-        value = runtime.call_blocking(call, is_async=tool.is_async, deadline=deadline, inline=tool.inline)
+        value = runtime.call_blocking(call, tool.is_async, deadline, tool.inline)
     except (Exception, SystemExit) as exc:
         return _fail(tool, exc, context)
     return _finish(tool, value, context)
@@ -261,7 +261,7 @@ async def invoke_async(
         return prepared
     tool, call, deadline = prepared
     try:
-        value = await runtime.call_async(call, is_async=tool.is_async, deadline=deadline, inline=tool.inline)
+        value = await runtime.call_async(call, tool.is_async, deadline, tool.inline)
     except (Exception, SystemExit) as exc:
         return _fail(tool, exc, context)
     return _finish(tool, value, context)

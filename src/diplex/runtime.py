@@ -401,10 +401,14 @@ def _consume(task: asyncio.Future[Any]) -> None:
 
 
 async def call_async(
-    fn: Callable[[], Any], *, is_async: bool, deadline: float | None, inline: bool = False
+    fn: Callable[[], Any], is_async: bool, deadline: float | None, inline: bool = False
 ) -> Any:
     """Call a tool from a running loop (an ASGI server, ``acall``)."""
-    deadline = _earliest(deadline)
+    outer = _deadline.get()
+    if outer is not None:
+        deadline = outer if deadline is None else min(outer, deadline)
+    elif deadline is None and is_async:
+        return await fn()  # the usual async call: no deadline to keep, none to pass on
     if deadline is not None and deadline <= time.monotonic():
         raise DeadlineExceeded("the deadline had passed before the call started")
     token = _deadline.set(deadline)
@@ -421,9 +425,7 @@ async def call_async(
         _deadline.reset(token)
 
 
-def call_blocking(
-    fn: Callable[[], Any], *, is_async: bool, deadline: float | None, inline: bool = False
-) -> Any:
+def call_blocking(fn: Callable[[], Any], is_async: bool, deadline: float | None, inline: bool = False) -> Any:
     """Call a tool from a thread with no running loop (``Registry.call``, the Lambda handler).
 
     The caller (``invoke``) has checked that no loop runs in this thread.
@@ -431,7 +433,7 @@ def call_blocking(
     deadline = _earliest(deadline)
     lean_async = is_async and getattr(_worker, "loop", None) is None
     if (is_async and not lean_async) or (deadline is not None and not alarm.can_arm()):
-        return _wait(call_async(fn, is_async=is_async, deadline=deadline, inline=False))
+        return _wait(call_async(fn, is_async, deadline))
     token = _deadline.set(deadline)
     try:
         if deadline is None:

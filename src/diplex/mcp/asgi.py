@@ -84,6 +84,14 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
+async def _other(scope: Scope, receive: Receive, send: Send) -> None:
+    if scope["type"] == "lifespan":
+        await _lifespan(receive, send)
+    elif scope["type"] == "websocket":
+        await receive()  # websocket.connect
+        await send({"type": "websocket.close", "code": 1003})
+
+
 class McpApp:
     """ASGI app answering MCP at whatever path it is mounted on. Made by ``create_mcp_app``."""
 
@@ -91,15 +99,9 @@ class McpApp:
         self.endpoint = endpoint
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            await self._http(scope, receive, send)
-        elif scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-        elif scope["type"] == "websocket":
-            await receive()  # websocket.connect
-            await send({"type": "websocket.close", "code": 1003})
-
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await _other(scope, receive, send)
+            return
         request = await self._read(scope, receive)
         if request is None:
             return  # the client left before sending its body

@@ -140,7 +140,7 @@ class McpEndpoint:
         if isinstance(prepared, HttpResponse):
             return prepared
         channel = self.channel(prepared, transport, None, deadline, platform, request_id)
-        reply = run_steps(self.dispatcher.exchange(prepared.message, channel), self.registry.tools)
+        reply = run_steps(self.dispatcher.exchange(prepared.message, channel), self.dispatcher.tools)
         return self.render(reply, prepared.json_ok)
 
     async def handle_async(
@@ -208,7 +208,7 @@ class McpEndpoint:
 
     async def respond_async(self, exchange: Exchange, channel: Channel) -> HttpResponse:
         steps = self.dispatcher.exchange(exchange.message, channel)
-        reply = await run_steps_async(steps, self.registry.tools)
+        reply = await run_steps_async(steps, self.dispatcher.tools)
         return self.render(reply, exchange.json_ok)
 
     @staticmethod

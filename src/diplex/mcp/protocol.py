@@ -163,6 +163,7 @@ class Dispatcher:
         self.registry = registry
         self.options = options if options is not None else McpOptions()
         self.catalog = Catalog(registry, self.options)
+        self.tools = registry.tools  # the registry's live mapping, read once
         # The Mcp-Param-* headers each tool declares, found on its first modern call.
         self._param_headers: dict[Tool, tuple[ParamHeader, ...]] = {}
 
@@ -170,11 +171,11 @@ class Dispatcher:
 
     def answer(self, message: Any, channel: Channel) -> Reply:
         """Answer a parsed message from sync code (no running event loop in this thread)."""
-        return run_steps(self.exchange(message, channel), self.registry.tools)
+        return run_steps(self.exchange(message, channel), self.tools)
 
     async def answer_async(self, message: Any, channel: Channel) -> Reply:
         """Answer a parsed message on the running event loop."""
-        return await run_steps_async(self.exchange(message, channel), self.registry.tools)
+        return await run_steps_async(self.exchange(message, channel), self.tools)
 
     def exchange(self, message: Any, channel: Channel) -> Steps[Reply]:
         """The dispatch logic, as steps for a driver."""
@@ -213,7 +214,7 @@ class Dispatcher:
                 raise RpcError(INVALID_PARAMS, "Invalid params: params must be an object")
             if method == "tools/call":
                 name = params.get("name")
-                tool = self.registry.tools.get(name) if isinstance(name, str) else None
+                tool = self.tools.get(name) if isinstance(name, str) else None
                 version, modern = self._version(method, params, tool, channel)
                 call, tool = self._tool_call(params, tool, channel)
                 outcome = yield call
@@ -293,13 +294,10 @@ class Dispatcher:
                 "Invalid params: params.arguments must be an object",
                 {"kind": "invalid_arguments"},
             )
+        progress = None if channel.notify is None else self._progress(params, channel.notify)
+        # (request_id, surface, transport, deadline, timeout, platform, progress)
         context = ToolContext(
-            request_id=channel.request_id,
-            surface="mcp",
-            transport=channel.transport,
-            deadline=channel.deadline,
-            platform=channel.platform,
-            progress=None if channel.notify is None else self._progress(params, channel.notify),
+            channel.request_id, "mcp", channel.transport, channel.deadline, None, channel.platform, progress
         )
         return tuple.__new__(ToolCall, (name, arguments, context)), tool
 

@@ -23,13 +23,6 @@ def error_detail(failure: Failure) -> JsonObject:
     return detail
 
 
-def _text(outcome: Outcome) -> str:
-    value = outcome.value
-    if isinstance(value, str):
-        return value
-    return (outcome.encoded if outcome.encoded is not None else dumps(value)).decode()
-
-
 def call_result(
     outcome: Outcome, output_schema: JsonObject | None, version: str, server_meta: JsonObject | None
 ) -> JsonObject:
@@ -38,7 +31,11 @@ def call_result(
     result: JsonObject
     if failure is None:
         value = outcome.value
-        result = {"content": [{"type": "text", "text": _text(outcome)}], "isError": False}
+        if isinstance(value, str):
+            text = value
+        else:
+            text = (outcome.encoded if outcome.encoded is not None else dumps(value)).decode()
+        result = {"content": [{"type": "text", "text": text}], "isError": False}
         mode = structure(version)
         if output_schema is not None and mode != "none":
             wrap = mode == "object" and not is_object_schema(output_schema)

@@ -139,13 +139,8 @@ class RestEndpoint:
         if self.timeout is not None:
             own = time.monotonic() + self.timeout
             deadline = own if deadline is None else min(deadline, own)
-        return ToolContext(
-            surface="rest",
-            transport=self.transport,
-            deadline=deadline,
-            request_id=request_id,
-            platform=platform,
-        )
+        # (request_id, surface, transport, deadline, timeout, platform)
+        return ToolContext(request_id, "rest", self.transport, deadline, None, platform)
 
     async def call_async(
         self, name: str, content_type: str | None, body: bytes, context: ToolContext | None = None
