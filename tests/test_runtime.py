@@ -421,6 +421,50 @@ def test_an_async_tool_that_ignores_cancellation_still_gets_a_timeout_answer() -
     assert time.monotonic() - start < 5
 
 
+def test_an_async_tool_that_stops_the_loop_itself_still_gets_its_answer() -> None:
+    registry = diplex.Registry()
+
+    @registry.tool(timeout=5)
+    async def stops_the_loop() -> str:
+        asyncio.get_running_loop().stop()
+        await asyncio.sleep(0.01)
+        return "done"
+
+    assert registry.call("stops_the_loop").value == "done"
+    assert registry.call("stops_the_loop").value == "done"
+
+
+def test_a_timed_out_async_tool_that_finishes_later_leaves_later_calls_alone() -> None:
+    registry = diplex.Registry()
+
+    @registry.tool(timeout=0.05)
+    async def slow() -> str:
+        await asyncio.sleep(0.1)
+        return "late"
+
+    @registry.tool(timeout=5)
+    async def quick(n: int) -> int:
+        await asyncio.sleep(0)
+        return n
+
+    assert registry.call("slow").error.kind == "timeout"  # type: ignore[union-attr]
+    drive(asyncio.sleep(0.2))  # the abandoned call finishes meanwhile
+    assert [registry.call("quick", {"n": n}).value for n in range(50)] == list(range(50))
+
+
+def test_a_stop_that_comes_late_does_not_end_the_next_run_early() -> None:
+    # The task finishes in the very pass its deadline ends: the loop stops for the deadline,
+    # and the task's own stop is still queued when the loop next runs, for someone else.
+    loop = process_loop()
+
+    async def quick() -> int:
+        return 1
+
+    asyncio.set_event_loop(loop)
+    assert runtime._run_until(loop, quick(), time.monotonic()) == 1
+    assert loop.run_until_complete(asyncio.sleep(0.01, result="whole")) == "whole"
+
+
 def test_off_the_main_thread_the_worker_thread_enforces_the_deadline() -> None:
     registry = make_hung_registry()
     outcomes: list[diplex.Outcome] = []
