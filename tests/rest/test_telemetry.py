@@ -53,7 +53,18 @@ def client():
 
 def fastapi_says():  # FastAPI's own check, on an app diplex did not touch
     return FastAPI()._native_telemetry.enabled()
+
+async def main():  # serve once, then run the case's `then(client)`
+    async with client() as c:
+        await calls(c)
+        await then(c)
 """
+
+
+def run_case(then: str) -> str:
+    """Run ``then`` (the source of ``async def then(c)``) after one round of calls, in a fresh
+    interpreter; its stdout."""
+    return run_isolated(APP + then + "\nasyncio.run(main())\n")
 
 
 def test_the_check_is_lightened_with_the_installed_fastapi_and_opentelemetry() -> None:
@@ -81,53 +92,40 @@ def test_a_fastapi_without_telemetry_of_its_own_is_never_recording() -> None:
 
 
 def test_spans_for_rest_and_mcp_once_a_provider_is_set_after_requests_were_served() -> None:
-    out = run_isolated(
-        APP
-        + """
+    out = run_case("""
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-async def main():
-    async with client() as c:
-        await calls(c)  # no provider: FastAPI's check says no, and so does diplex's
-        assert app._native_telemetry.enabled() is False and fastapi_says() is False
-        exporter = InMemorySpanExporter()
-        provider = TracerProvider()
-        provider.add_span_processor(SimpleSpanProcessor(exporter))
-        trace.set_tracer_provider(provider)
-        assert app._native_telemetry.enabled() is True and fastapi_says() is True
-        await calls(c)
-        print(sorted(span.attributes.get("url.path") for span in exporter.get_finished_spans()))
-
-asyncio.run(main())
-"""
-    )
+async def then(c):
+    # no provider yet: FastAPI's check says no, and so does diplex's
+    assert app._native_telemetry.enabled() is False and fastapi_says() is False
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    assert app._native_telemetry.enabled() is True and fastapi_says() is True
+    await calls(c)
+    print(sorted(span.attributes.get("url.path") for span in exporter.get_finished_spans()))
+""")
     assert out.strip() == "['/mcp', '/tools/add']"  # a server span for each call
 
 
 def test_a_provider_named_in_the_environment_after_start_turns_telemetry_on() -> None:
-    out = run_isolated(
-        APP
-        + """
+    out = run_case("""
 from opentelemetry import trace
 
-async def main():
-    async with client() as c:
-        await calls(c)
-        assert app._native_telemetry.enabled() is False
-        os.environ["OTEL_PYTHON_TRACER_PROVIDER"] = "sdk_tracer_provider"
-        assert app._native_telemetry.enabled() is True  # FastAPI's check loaded the provider
-        assert fastapi_says() is True
-        del os.environ["OTEL_PYTHON_TRACER_PROVIDER"]
-        assert app._native_telemetry.enabled() is True  # a provider, once set, stays
-        await calls(c)
-        print(type(trace.get_tracer_provider()).__module__)
-
-asyncio.run(main())
-"""
-    )
+async def then(c):
+    assert app._native_telemetry.enabled() is False
+    os.environ["OTEL_PYTHON_TRACER_PROVIDER"] = "sdk_tracer_provider"
+    assert app._native_telemetry.enabled() is True  # FastAPI's check loaded the provider
+    assert fastapi_says() is True
+    del os.environ["OTEL_PYTHON_TRACER_PROVIDER"]
+    assert app._native_telemetry.enabled() is True  # a provider, once set, stays
+    await calls(c)
+    print(type(trace.get_tracer_provider()).__module__)
+""")
     assert out.strip() == "opentelemetry.sdk.trace"
 
 
