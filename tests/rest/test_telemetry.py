@@ -8,6 +8,8 @@ a fresh interpreter each.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -84,11 +86,25 @@ def test_an_app_given_its_own_provider_keeps_fastapis_check() -> None:
     assert app._native_telemetry.enabled == fastapis and fastapis() is True
 
 
-def test_a_fastapi_without_telemetry_of_its_own_is_never_recording() -> None:
-    class Plain:  # what FastAPI before its native telemetry looks like to lighten
+def test_a_fastapi_whose_check_cannot_be_read_is_taken_as_recording() -> None:
+    # (an older FastAPI without telemetry, or a newer one that keeps it elsewhere: MCP requests
+    # then take FastAPI's whole way, and no span can be lost)
+    class Plain:
         pass
 
-    assert lighten(Plain())() is False
+    class Slotted:  # its check cannot be replaced
+        __slots__ = ()
+        config: ClassVar[dict[str, object]] = {}
+
+        def enabled(self) -> bool:
+            return False
+
+    class Elsewhere:
+        _native_telemetry = Slotted()
+
+    assert lighten(Plain())() is True
+    checked = lighten(Elsewhere())
+    assert checked() is False and checked == Elsewhere._native_telemetry.enabled
 
 
 def test_spans_for_rest_and_mcp_once_a_provider_is_set_after_requests_were_served() -> None:

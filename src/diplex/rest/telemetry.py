@@ -28,11 +28,12 @@ _CONFIGURED = ("tracer_provider", "meter_provider", "logger_provider")  # FastAP
 
 def lighten(app: Any) -> Callable[[], bool]:
     """Replace ``app``'s telemetry check by the cheaper one where it can; return the check the
-    app now makes (one that always says no for a FastAPI without telemetry of its own)."""
+    app now makes. Where FastAPI's check cannot be read (an older FastAPI has none; a newer one
+    may keep it elsewhere), the answer is always yes: the request takes FastAPI's whole way."""
     native: Any = getattr(app, "_native_telemetry", None)
     check: Callable[[], bool] | None = getattr(native, "enabled", None)
-    if check is None:
-        return _never
+    if not callable(check):
+        return _maybe
     config = getattr(native, "config", None)
     unset = _provider_unset()
     if not isinstance(config, dict) or any(config.get(key) for key in _CONFIGURED) or unset is None:
@@ -48,12 +49,15 @@ def lighten(app: Any) -> Callable[[], bool]:
         known = check()
         return known
 
-    native.enabled = enabled
+    try:
+        native.enabled = enabled
+    except (AttributeError, TypeError):  # (slots, or a read-only attribute)
+        return check
     return enabled
 
 
-def _never() -> bool:
-    return False
+def _maybe() -> bool:
+    return True
 
 
 def _provider_unset() -> Callable[[], bool] | None:
