@@ -87,6 +87,22 @@ def test_the_users_middleware_sees_mcp_and_tool_calls() -> None:
     assert direct.headers["content-type"] == answer.headers["content-type"]
 
 
+def test_middleware_added_after_a_rebuild_sees_mcp_too() -> None:
+    app = create_app(registries.outcomes)
+    with uvicorn_server(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        assert "x-seen" not in call_mcp(client).headers  # the short way, stack built
+    app.middleware_stack = None  # what a test harness or a reconfiguration may do
+
+    @app.middleware("http")
+    async def stamp(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers["x-seen"] = request.url.path
+        return response
+
+    with uvicorn_server(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        assert call_mcp(client).headers["x-seen"] == "/mcp"
+
+
 def test_an_app_mounted_under_a_path_answers_mcp_there() -> None:
     outer = FastAPI()
     outer.mount("/api", create_app(registries.outcomes))

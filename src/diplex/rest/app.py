@@ -253,6 +253,7 @@ class _App(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         stack = super().build_middleware_stack()
+        self._mcp_first = None  # (a stack rebuilt with middleware must not keep the short way)
         if (
             self.diplex_mcp is None
             or self.user_middleware
