@@ -432,10 +432,8 @@ async def call_async(
     fn: Callable[[], Any], is_async: bool, deadline: float | None, inline: bool = False
 ) -> Any:
     """Call a tool from a running loop (an ASGI server, ``acall``)."""
-    outer = _deadline.get()
-    if outer is not None:
-        deadline = outer if deadline is None else min(outer, deadline)
-    elif deadline is None and is_async:
+    deadline = _earliest(deadline)
+    if deadline is None and is_async:
         return await fn()  # the usual async call: no deadline to keep, none to pass on
     if deadline is not None and deadline <= time.monotonic():
         raise DeadlineExceeded("the deadline had passed before the call started")

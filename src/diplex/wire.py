@@ -40,7 +40,7 @@ def dumps(value: Any) -> bytes:
     encoder decides (they may only be inside a string) and raises ValueError for a real one.
     """
     data = pydantic_core.to_json(value)  # PydanticSerializationError is a ValueError
-    if (_N in data and b"NaN" in data) or (_I in data and b"Infinity" in data):  # may_name_non_finite
+    if may_name_non_finite(data):
         _strict(value)
     return data
 

@@ -41,6 +41,18 @@ def call_mcp(client: httpx.Client, path: str = "/mcp") -> httpx.Response:
     return client.post(path, content=dumps(CALL), headers=MCP_HEADERS)
 
 
+def stamped(app: FastAPI) -> FastAPI:
+    """``app`` with a middleware of the user's that stamps each answer with its path."""
+
+    @app.middleware("http")
+    async def stamp(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers["x-seen"] = request.url.path
+        return response
+
+    return app
+
+
 def check_guarded(client: httpx.Client, prefix: str) -> None:
     key = {"x-key": "secret"}
     # A tool's own route, and the by-name route (here: its 404 for an unknown name).
@@ -65,13 +77,7 @@ def test_dependencies_of_an_inclusion_guard_the_router() -> None:
 
 def test_the_users_middleware_sees_mcp_and_tool_calls() -> None:
     plain = create_app(registries.outcomes)
-    app = create_app(registries.outcomes)
-
-    @app.middleware("http")
-    async def stamp(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers["x-seen"] = request.url.path
-        return response
+    app = stamped(create_app(registries.outcomes))
 
     with uvicorn_server(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         answer = call_mcp(client)
@@ -92,13 +98,7 @@ def test_middleware_added_after_a_rebuild_sees_mcp_too() -> None:
     with uvicorn_server(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         assert "x-seen" not in call_mcp(client).headers  # the short way, stack built
     app.middleware_stack = None  # what a test harness or a reconfiguration may do
-
-    @app.middleware("http")
-    async def stamp(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers["x-seen"] = request.url.path
-        return response
-
+    stamped(app)
     with uvicorn_server(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         assert call_mcp(client).headers["x-seen"] == "/mcp"
 
